@@ -1,0 +1,57 @@
+# rekap-jp: two commands set everything up on a fresh clone: `make rekap` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+INPUT ?= input_samples
+OUTPUT ?= output
+PROFILE ?= nganjuk-2025
+YEAR ?=
+ROSTER ?=
+JOBS ?=
+
+REKAP_ARGS := --input "$(INPUT)" --output "$(OUTPUT)" --profile "$(PROFILE)" \
+	$(if $(YEAR),--year $(YEAR)) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(JOBS),--jobs $(JOBS))
+
+.PHONY: rekap validate test lint format template samples bench clean install
+
+# Re-install only when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+rekap: $(STAMP)
+	$(BIN)/python -m pipeline rekap $(REKAP_ARGS)
+
+validate: $(STAMP)
+	$(BIN)/python -m pipeline validate --input "$(INPUT)" --output "$(OUTPUT)" --profile "$(PROFILE)" $(if $(YEAR),--year $(YEAR))
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline schemas tests tools
+	$(BIN)/ruff format --check pipeline schemas tests tools
+	$(BIN)/mypy pipeline
+
+format: $(STAMP)
+	$(BIN)/ruff format pipeline schemas tests tools
+	$(BIN)/ruff check --fix pipeline schemas tests tools
+
+template: $(STAMP)
+	$(BIN)/python -m pipeline template --output "$(OUTPUT)/template_opd.xlsx" --profile "$(PROFILE)"
+
+# Regenerates input_samples/ (committed, so a fresh clone already has them).
+samples: $(STAMP)
+	$(BIN)/python tools/make_samples.py --output input_samples
+
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,336 @@
+"""Stage 3: raw cells -> typed columns. Vectorised parsers; nothing here decides what is an error.
+
+Each parser keeps enough of the original to report it: `<field>_text` is the cell as the user sees it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipeline import layout
+from pipeline.profiles import Profile
+from pipeline.read import WorkbookData
+from pipeline.textnorm import clean_scalar, clean_text
+
+EXCEL_EPOCH = "1899-12-30"
+_DATE_TYPES = (dt.date, dt.datetime, pd.Timestamp)
+_NUMBER_TYPES = (float, int, np.floating, np.integer)
+
+MONTHS = {
+    **dict.fromkeys(["januari", "jan", "january"], 1),
+    **dict.fromkeys(["februari", "pebruari", "feb", "peb", "february"], 2),
+    **dict.fromkeys(["maret", "mar", "march"], 3),
+    **dict.fromkeys(["april", "apr"], 4),
+    **dict.fromkeys(["mei", "may"], 5),
+    **dict.fromkeys(["juni", "jun", "june"], 6),
+    **dict.fromkeys(["juli", "jul", "july"], 7),
+    **dict.fromkeys(["agustus", "agu", "agt", "ags", "agst", "aug", "august"], 8),
+    **dict.fromkeys(["september", "sep", "sept"], 9),
+    **dict.fromkeys(["oktober", "okt", "oct", "october"], 10),
+    **dict.fromkeys(["november", "nopember", "nov", "nop"], 11),
+    **dict.fromkeys(["desember", "des", "dec", "december"], 12),
+}
+_WEEKDAY = r"^(?:senin|selasa|rabu|kamis|jum'?at|jumat|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b[\s,]*"  # noqa: E501
+_NUMERIC_DATE = r"^(\d{1,4})[/\-. ](\d{1,2})[/\-. ](\d{1,4})$"
+_NAMED_DATE = r"^(\d{1,2})[\s\-/.]*([a-z]+)\.?[\s\-/.,]*(\d{4}|\d{2})$"
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10, "XI": 11,
+          "XII": 12, "XIII": 13, "XIV": 14, "XV": 15, "XVI": 16, "XVII": 17}  # fmt: skip
+_PNS_CODE = r"(?<![A-Z])(IV|III|II|I|[1-4])\s*[/\-. ]?\s*([A-E])(?![A-Z])"
+_PPPK_CODE = r"^(?:PPPK\s*|GOL(?:ONGAN)?\.?\s*)*(XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I|1[0-7]|[1-9])$"
+_RANK_NAMES = {
+    "juru muda": "I/a", "juru muda tingkat i": "I/b", "juru": "I/c", "juru tingkat i": "I/d",
+    "pengatur muda": "II/a", "pengatur muda tingkat i": "II/b", "pengatur": "II/c", "pengatur tingkat i": "II/d",
+    "penata muda": "III/a", "penata muda tingkat i": "III/b", "penata": "III/c", "penata tingkat i": "III/d",
+    "pembina": "IV/a", "pembina tingkat i": "IV/b", "pembina utama muda": "IV/c", "pembina utama madya": "IV/d",
+    "pembina utama": "IV/e",
+}  # fmt: skip
+_MAX_LETTER = {1: "D", 2: "D", 3: "D", 4: "E"}
+
+
+@dataclass
+class Batch:
+    """Everything read from one run's inputs, typed."""
+
+    activities: pd.DataFrame
+    evaluations: pd.DataFrame
+    assessments: pd.DataFrame
+    roster: pd.DataFrame | None
+    layout: pd.DataFrame  # file, sheet, field, letter, header
+    file_findings: list[dict[str, object]]
+    workbooks: list[WorkbookData]
+
+
+def type_of(raw: pd.Series) -> pd.Series:
+    return raw.map(type)
+
+
+def is_number(raw: pd.Series) -> pd.Series:
+    kinds = type_of(raw)
+    return kinds.isin(_NUMBER_TYPES) & ~kinds.eq(bool)
+
+
+def cell_text(raw: pd.Series) -> pd.Series:
+    """The cell as the user sees it: numbers without '.0', dates as dd/mm/yyyy."""
+    text = clean_text(raw)
+    numbers = is_number(raw)
+    if numbers.any():
+        values = pd.to_numeric(raw[numbers], errors="coerce")
+        whole = values.notna() & (values == values.round()) & (values.abs() < 1e16)
+        text.loc[whole[whole].index] = values[whole].map("{:.0f}".format)
+        big = values.notna() & (values.abs() >= 1e16)
+        text.loc[big[big].index] = values[big].map("{:.15g}".format)
+    dates = type_of(raw).isin(_DATE_TYPES)
+    if dates.any():
+        text.loc[dates] = pd.to_datetime(raw[dates].astype(object)).dt.strftime("%d/%m/%Y")
+    return text
+
+
+def parse_nip(raw: pd.Series) -> pd.DataFrame:
+    """NIP columns: `nip` (18 digits or <NA>), `text`, `digits`, `numeric` (stored as a number)."""
+    numeric = is_number(raw)
+    text = cell_text(raw)
+    digits = text.where(~numeric).str.replace(r"[\s.\-'’`‘_]", "", regex=True)
+    valid = digits.str.fullmatch(r"\d{18}").fillna(False).astype(bool)
+    return pd.DataFrame(
+        {"nip": digits.where(valid), "text": text, "digits": digits, "numeric": numeric}, index=raw.index
+    )
+
+
+def parse_dates(raw: pd.Series) -> pd.Series:
+    """Dates as datetime64 (day precision); unparseable and empty cells are NaT. Day first, always."""
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s]")
+    kinds = type_of(raw)
+    dates = kinds.isin(_DATE_TYPES)
+    if dates.any():
+        out.loc[dates] = pd.to_datetime(raw[dates].astype(object)).dt.floor("D").astype("datetime64[s]")
+    numbers = is_number(raw)
+    if numbers.any():
+        serial = pd.to_numeric(raw[numbers], errors="coerce")
+        serial = serial.where((serial >= 1) & (serial < 2958466))
+        out.loc[numbers] = pd.to_datetime(np.floor(serial), unit="D", origin=EXCEL_EPOCH).astype("datetime64[s]")
+    texts = kinds.eq(str)
+    if texts.any():
+        out.loc[texts] = parse_date_text(raw[texts])
+    return out
+
+
+def parse_date_text(raw: pd.Series) -> pd.Series:
+    text = clean_text(raw).str.casefold()
+    text = text.str.replace(_WEEKDAY, "", regex=True)
+    text = text.str.replace(r"[\sT]+\d{1,2}[:.]\d{2}([:.]\d{2})?$", "", regex=True).str.strip()
+    numeric = text.str.extract(_NUMERIC_DATE)
+    year_first = numeric[0].str.len().eq(4)
+    day = numeric[0].where(~year_first, numeric[2])
+    year = numeric[2].where(~year_first, numeric[0])
+    month = numeric[1].astype("Float64")
+    named = text.str.extract(_NAMED_DATE)
+    named_month = named[1].map(MONTHS)
+    use_named = named_month.notna()
+    day = day.where(~use_named, named[0]).astype("Float64")
+    month = month.where(~use_named, named_month).astype("Float64")
+    year = year.where(~use_named, named[2])
+    year_num = year.astype("Float64")
+    year_num = year_num.where(year.str.len().ne(2), year_num + 2000)
+    frame = pd.DataFrame({"year": year_num, "month": month, "day": day}).astype("float64")
+    valid = frame.notna().all(axis=1) & frame["month"].between(1, 12) & frame["day"].between(1, 31)
+    parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s]")
+    if valid.any():
+        parsed.loc[valid] = pd.to_datetime(frame[valid].astype("int64"), errors="coerce").astype("datetime64[s]")
+    return parsed
+
+
+def parse_grade(raw: pd.Series) -> pd.DataFrame:
+    """Pangkat/golongan: `scheme` (PNS/PPPK), `grade` (orderable number), `label` (III/a, IX), `known`."""
+    text = clean_text(raw).str.upper()
+    pns = text.str.extract(_PNS_CODE)
+    major = pns[0].map(lambda v: _ROMAN.get(v, None) if isinstance(v, str) and not v.isdigit() else v)
+    major = pd.to_numeric(major, errors="coerce")
+    letter = pns[1]
+    by_name = text.str.casefold().str.replace(r"\btk\.?\s*", "tingkat ", regex=True)
+    by_name = by_name.str.replace(r"[^a-z ]", " ", regex=True).str.split().str.join(" ").map(_RANK_NAMES)
+    name_parts = by_name.str.extract(r"^(IV|III|II|I)/([a-e])$")
+    major = major.fillna(pd.to_numeric(name_parts[0].map(_ROMAN), errors="coerce"))
+    letter = letter.fillna(name_parts[1].str.upper())
+    pns_ok = major.notna() & letter.notna()
+    pns_ok &= letter.le(major.map(_MAX_LETTER).fillna("A"))
+    pppk = text.str.extract(_PPPK_CODE)[0]
+    pppk_num = pd.to_numeric(pppk.map(lambda v: _ROMAN.get(v, v) if isinstance(v, str) else v), errors="coerce")
+    pppk_ok = ~pns_ok & pppk_num.between(1, 17)
+    letter_value = letter.map(lambda v: ord(v) - 64 if isinstance(v, str) else np.nan)
+    grade = (major * 10 + letter_value).where(pns_ok, pppk_num.where(pppk_ok))
+    scheme = pd.Series(pd.NA, index=raw.index, dtype="string")
+    scheme = scheme.mask(pns_ok, "PNS").mask(pppk_ok, "PPPK")
+    return pd.DataFrame({"text": clean_text(raw), "scheme": scheme, "grade": grade, "known": pns_ok | pppk_ok})
+
+
+def parse_scale(raw: pd.Series) -> pd.Series:
+    text = clean_text(raw).str.casefold().fillna("")
+    international = text.str.contains(r"inter|luar negeri|^int\.?$|^ln$", regex=True)
+    return pd.Series(np.where(international, "Internasional", "Nasional"), index=raw.index, dtype="string")
+
+
+def parse_mode(raw: pd.Series) -> pd.Series:
+    text = clean_text(raw).str.casefold().fillna("")
+    online = text.str.contains(r"daring|online|virtual|zoom|dalam jaringan", regex=True)
+    return pd.Series(np.where(online, "Daring", "Luring"), index=raw.index, dtype="string")
+
+
+def parse_number(raw: pd.Series) -> pd.Series:
+    text = cell_text(raw).str.replace(",", ".", regex=False).str.replace(r"[^0-9.\-]", "", regex=True)
+    return pd.to_numeric(text, errors="coerce").astype("float64")
+
+
+def name_key(names: pd.Series) -> pd.Series:
+    """Names compared for NAME_MISMATCH: case, spacing and punctuation do not matter."""
+    return names.str.casefold().str.replace(r"[^0-9a-z]", "", regex=True)
+
+
+# --------------------------------------------------------------------------------------------- assembly
+
+
+def collect(workbooks: list[WorkbookData]) -> Batch:
+    """Concatenate the raw sheets of every workbook and type every column."""
+    frames: dict[str, list[pd.DataFrame]] = {k: [] for k in (*layout.ACTIVITY_KINDS, *layout.EVALUATION_KINDS)}
+    roster_frames: list[pd.DataFrame] = []
+    layout_rows: list[dict[str, str]] = []
+    file_findings: list[dict[str, object]] = []
+    for book in workbooks:
+        file_findings.extend(book.findings)
+        opd = clean_scalar(book.identitas.get("opd", "")) or _opd_from_name(book.rel)
+        submitted = book.identitas.get("tanggal_penyerahan", "")
+        tahun = book.identitas.get("tahun", "")
+        for sheet in book.sheets:
+            for name, letter in sheet.letters.items():
+                layout_rows.append(
+                    {"file": book.rel, "sheet": sheet.name, "field": name, "letter": letter,
+                     "header": sheet.headers[name]}
+                )  # fmt: skip
+            frame = sheet.frame.assign(file=book.rel, sheet=sheet.name, kind=sheet.kind, opd=opd)
+            if sheet.kind == layout.ROSTER:
+                roster_frames.append(frame)
+                continue
+            frame = frame.assign(submitted_raw=[submitted] * len(frame), tahun_raw=[tahun] * len(frame))
+            frames[sheet.kind].append(frame)
+    activities = _concat(frames[layout.COACHING] + frames[layout.MENTORING] + frames[layout.LAIN], start_uid=1)
+    evaluations = _concat(frames[layout.EVALUASI], start_uid=len(activities) + 1)
+    assessments = _concat(frames[layout.PENILAIAN], start_uid=len(activities) + len(evaluations) + 1)
+    roster = _concat(roster_frames, start_uid=len(activities) + len(evaluations) + len(assessments) + 1)
+    layout_frame = pd.DataFrame(layout_rows, columns=["file", "sheet", "field", "letter", "header"])
+    return Batch(
+        activities=type_activities(activities),
+        evaluations=type_evaluations(evaluations),
+        assessments=type_evaluations(assessments),
+        roster=type_roster(roster) if len(roster_frames) else None,
+        layout=layout_frame,
+        file_findings=file_findings,
+        workbooks=workbooks,
+    )
+
+
+def _opd_from_name(rel: str) -> str:
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return clean_scalar(stem.replace("_", " "))
+
+
+def _concat(frames: list[pd.DataFrame], start_uid: int) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame({"uid": pd.Series(dtype="int64"), "file": [], "sheet": [], "row": [], "kind": []})
+    out = pd.concat(frames, ignore_index=True, sort=False)
+    out = out.sort_values(["file", "sheet", "row"], kind="stable", ignore_index=True)
+    out.insert(0, "uid", np.arange(start_uid, start_uid + len(out), dtype="int64"))
+    return out
+
+
+def _raw(frame: pd.DataFrame, field: str) -> pd.Series:
+    if field in frame.columns:
+        return frame[field].astype(object)
+    return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+
+
+def _add_nip(out: dict[str, pd.Series], frame: pd.DataFrame, field: str) -> None:
+    parsed = parse_nip(_raw(frame, field))
+    out[field] = parsed["nip"]
+    out[f"{field}_text"] = parsed["text"]
+    out[f"{field}_digits"] = parsed["digits"]
+    out[f"{field}_numeric"] = parsed["numeric"]
+
+
+def _base(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    return {c: frame[c] for c in ("uid", "file", "sheet", "row", "kind") if c in frame.columns}
+
+
+def type_activities(frame: pd.DataFrame) -> pd.DataFrame:
+    out = _base(frame)
+    out["opd"] = clean_text(_raw(frame, "opd"))
+    out["tanggal"] = parse_dates(_raw(frame, "tanggal"))
+    out["tanggal_text"] = cell_text(_raw(frame, "tanggal"))
+    out["tanggal_selesai"] = parse_dates(_raw(frame, "tanggal_selesai"))
+    out["tanggal_selesai_text"] = cell_text(_raw(frame, "tanggal_selesai"))
+    out["submitted"] = parse_dates(_raw(frame, "submitted_raw"))
+    out["submitted_text"] = cell_text(_raw(frame, "submitted_raw"))
+    out["tahun"] = parse_number(_raw(frame, "tahun_raw"))
+    for role in ("penerima", "pembimbing"):
+        _add_nip(out, frame, f"nip_{role}")
+        out[f"nama_{role}"] = clean_text(_raw(frame, f"nama_{role}"))
+        grade = parse_grade(_raw(frame, f"pangkat_{role}"))
+        out[f"pangkat_{role}_text"] = grade["text"]
+        out[f"grade_{role}"] = grade["grade"]
+        out[f"scheme_{role}"] = grade["scheme"]
+        out[f"grade_{role}_known"] = grade["known"]
+    out["skala"] = parse_scale(_raw(frame, "skala"))
+    out["moda"] = parse_mode(_raw(frame, "moda"))
+    out["bukti"] = clean_text(_raw(frame, "bukti"))
+    out["jenis_text"] = clean_text(_raw(frame, "jenis"))
+    out["jp_program"] = parse_number(_raw(frame, "jp_program"))
+    out["jp_program_text"] = cell_text(_raw(frame, "jp_program"))
+    out["jumlah_hari"] = parse_number(_raw(frame, "jumlah_hari"))
+    out["keterangan"] = clean_text(_raw(frame, "keterangan"))
+    return pd.DataFrame(out)
+
+
+def type_evaluations(frame: pd.DataFrame) -> pd.DataFrame:
+    out = _base(frame)
+    out["opd"] = clean_text(_raw(frame, "opd"))
+    out["tanggal"] = parse_dates(_raw(frame, "tanggal"))
+    out["tanggal_text"] = cell_text(_raw(frame, "tanggal"))
+    for role in ("penerima", "pembimbing"):
+        _add_nip(out, frame, f"nip_{role}")
+    for score in layout.SCORE_FIELDS:
+        out[score] = parse_number(_raw(frame, score))
+        out[f"{score}_text"] = cell_text(_raw(frame, score))
+    levels = {lvl.casefold().replace(" ", ""): lvl for lvl in layout.PENILAIAN_LEVELS}
+    penilaian_text = clean_text(_raw(frame, "penilaian"))
+    out["penilaian_text"] = penilaian_text
+    out["penilaian"] = penilaian_text.str.casefold().str.replace(r"[^a-z]", "", regex=True).map(levels)
+    out["saran"] = clean_text(_raw(frame, "saran"))
+    return pd.DataFrame(out)
+
+
+def type_roster(frame: pd.DataFrame) -> pd.DataFrame:
+    out = _base(frame)
+    _add_nip(out, frame, "nip")
+    out["nama"] = clean_text(_raw(frame, "nama"))
+    grade = parse_grade(_raw(frame, "pangkat"))
+    out["pangkat_text"] = grade["text"]
+    out["jabatan"] = clean_text(_raw(frame, "jabatan"))
+    jenis = clean_text(_raw(frame, "jenis_jabatan"))
+    out["jenis_jabatan"] = normalise_jenis_jabatan(jenis)
+    out["jenis_jabatan_text"] = jenis
+    out["opd"] = clean_text(_raw(frame, "opd"))
+    out["status"] = clean_text(_raw(frame, "status")).str.upper()
+    return pd.DataFrame(out)
+
+
+def normalise_jenis_jabatan(text: pd.Series) -> pd.Series:
+    key = text.str.casefold().str.replace(r"[^a-z ]", " ", regex=True).str.split().str.join(" ")
+    mapping = {
+        "jpt": "JPT", "jabatan pimpinan tinggi": "JPT", "pimpinan tinggi": "JPT", "jpt pratama": "JPT",
+        "administrator": "Administrator", "pengawas": "Pengawas", "jf": "JF", "fungsional": "JF",
+        "jabatan fungsional": "JF", "pelaksana": "Pelaksana", "jabatan pelaksana": "Pelaksana",
+    }  # fmt: skip
+    return key.map(mapping).astype("string")

@@ -1,0 +1,122 @@
+"""The named output files of SPEC §6, assembled from the summary tables with the generic writer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.findings import REPORT_COLUMNS
+from pipeline.summarise import DETAIL_COLUMNS, Tables
+from pipeline.write import Book, atomic_path, continuation_names, open_workbook, split_rows, write_frame, write_key_values
+
+
+def write_rekap(path: Path, tables: Tables, headline: list[tuple[str, Any]], year: int) -> list[Path]:
+    """rekap_<TAHUN>.xlsx; returns every file written (plus the Parquet detail when the sheet overflows)."""
+    written = [path]
+    chunks = split_rows(detail_for_sheet(tables.detail))
+    with open_workbook(path, constant_memory=True) as book:
+        _ringkasan(book, tables, headline)
+        book.table("Rekap Pegawai", tables.rekap_pegawai)
+        book.table("Rekap Bulanan", tables.rekap_bulanan)
+        book.table("Rekap OPD", tables.rekap_opd, percent=("Persentase Memenuhi",))
+        for name, chunk in zip(continuation_names("Detail Kegiatan", len(chunks)), chunks, strict=True):
+            book.table(name, chunk, wrap=("Keterangan",))
+        book.table("Evaluasi Coach", tables.evaluasi_coach)
+        book.table("Penilaian Mentor", tables.penilaian_mentor)
+        book.table("Daftar Sertifikat", tables.sertifikat)
+    if len(chunks) > 1:
+        parquet = path.with_name(f"detail_kegiatan_{year}.parquet")
+        with atomic_path(parquet) as temp:
+            detail_for_sheet(tables.detail).to_parquet(temp, index=False)
+        written.append(parquet)
+    return written
+
+
+def detail_for_sheet(detail: pd.DataFrame) -> pd.DataFrame:
+    """Tanggal as a date where it parsed, else the text the OPD typed (so a rejected date stays visible)."""
+    tanggal = detail["Tanggal"].astype(object).where(detail["Tanggal"].notna(), detail["Tanggal (teks)"])
+    return detail.assign(Tanggal=tanggal)[DETAIL_COLUMNS]
+
+
+def _ringkasan(book: Book, tables: Tables, headline: list[tuple[str, Any]]) -> None:
+    ws = book.sheet("Ringkasan")
+    ws.write_string(0, 0, "Rekapitulasi Pengembangan Kompetensi 20 JP", book.title)
+    row = write_key_values(book, ws, headline, 2) + 1
+    ws.set_column(0, 0, 38)
+    ws.set_column(1, 1, 22)
+    dist_top = row
+    row = write_frame(book, ws, tables.jp_distribution, dist_top) + 1
+    opd_top = row
+    opd = tables.capaian_opd[["Perangkat Daerah", "Persentase Memenuhi"]]
+    row = write_frame(book, ws, opd, opd_top, percent=("Persentase Memenuhi",)) + 1
+    month_top = row
+    write_frame(book, ws, tables.sessions_per_month, month_top)
+    ws.set_column(0, 0, 38)
+    ws.set_column(1, 2, 22)
+    wb = book.workbook
+    charts = [
+        ("column", "Sebaran JP per Pegawai", dist_top, len(tables.jp_distribution), [1]),
+        ("bar", "Persentase Pegawai Memenuhi 20 JP per OPD", opd_top, len(opd), [1]),
+        ("column", "Sesi Dihitung per Bulan", month_top, 12, [1, 2]),
+    ]
+    anchor = 2
+    for kind, title, top, count, value_cols in charts:
+        chart = wb.add_chart({"type": kind})
+        for col in value_cols:
+            chart.add_series(
+                {
+                    "name": ["Ringkasan", top, col],
+                    "categories": ["Ringkasan", top + 1, 0, top + max(count, 1), 0],
+                    "values": ["Ringkasan", top + 1, col, top + max(count, 1), col],
+                    "data_labels": {"value": True} if len(value_cols) == 1 else {},
+                }
+            )
+        chart.set_title({"name": title})
+        chart.set_legend({"position": "bottom"} if len(value_cols) > 1 else {"none": True})
+        height = max(288, 24 * count + 80) if kind == "bar" else 288
+        chart.set_size({"width": 620, "height": height})
+        ws.insert_chart(anchor, 4, chart)
+        anchor += int(height / 20) + 2
+
+
+def write_ip_asn(path: Path, tables: Tables) -> None:
+    with open_workbook(path) as book:
+        book.table("Kartu Pengendalian 20 JP", tables.kartu)
+        book.table("Capaian OPD", tables.capaian_opd, percent=("Persentase Memenuhi",))
+        book.table("Belum 20 JP", tables.belum)
+        book.table("Indikator Kompetensi", tables.indikator)
+
+
+def write_findings_report(path: Path, report: pd.DataFrame, title: str) -> None:
+    """A validation workbook: summaries first, then every finding in `Temuan`."""
+    with open_workbook(path) as book:
+        ws = book.sheet("Ringkasan")
+        ws.write_string(0, 0, title, book.title)
+        kesalahan = int(report["Tingkat"].eq("Kesalahan").sum())
+        pairs = [("Jumlah temuan", len(report)), ("Kesalahan", kesalahan), ("Peringatan", len(report) - kesalahan)]
+        row = write_key_values(book, ws, pairs, 2) + 1
+        by_code = report.groupby(["Kode", "Tingkat"]).size().rename("Jumlah").reset_index()
+        row = write_frame(book, ws, by_code, row) + 1
+        by_file = (
+            report.assign(K=report["Tingkat"].eq("Kesalahan"), P=report["Tingkat"].eq("Peringatan"))
+            .groupby(["Perangkat Daerah", "File"])[["K", "P"]]
+            .sum()
+            .rename(columns={"K": "Kesalahan", "P": "Peringatan"})
+            .reset_index()
+        )
+        write_frame(book, ws, by_file, row)
+        ws.set_column(0, 0, 34)
+        book.table("Temuan", report[REPORT_COLUMNS], wrap=("Pesan", "Saran Perbaikan"))
+
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    with atomic_path(path) as temp:
+        temp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,177 @@
+"""Rule profiles: versioned TOML data shipped in the package, validated when loaded."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from pipeline.textnorm import match_key
+
+PROFILE_DIR = "profiles"
+DEFAULT_PROFILE = "nganjuk-2025"
+UNITS = frozenset({"sesi", "kegiatan", "hari", "semester", "program"})
+KARTU_KLASIKAL = ("Pelatihan", "Sosialisasi", "Workshop", "Klasikal Lainnya")
+KARTU_NON_KLASIKAL = ("Coaching", "Mentoring", "Non Klasikal Lainnya")
+KARTU_COLUMNS = KARTU_KLASIKAL + KARTU_NON_KLASIKAL
+JENIS_JABATAN = ("JPT", "Administrator", "Pengawas", "JF", "Pelaksana")
+SESSION_ACTIVITIES = ("coaching", "mentoring")
+
+_TOP_KEYS = {
+    "id", "name", "version", "basis", "other_basis", "yearly_target_jp", "report_deadline_months",
+    "ip_asn", "activities",
+}  # fmt: skip
+_ACTIVITY_KEYS = {
+    "label", "category", "kartu_column", "unit", "jp_national", "jp_international", "international_multiplier",
+    "max_per_month", "max_jp_per_day", "max_jp_per_day_international", "aliases",
+}  # fmt: skip
+_IP_KEYS = {"basis", "dimensions", "categories", "indicator_20jp"}
+
+
+class ProfileError(ValueError):
+    """A profile is unknown or its TOML does not describe valid rules."""
+
+
+@dataclass(frozen=True)
+class Activity:
+    key: str
+    label: str
+    category: str
+    kartu_column: str
+    unit: str
+    jp_national: float | None = None
+    jp_international: float | None = None
+    international_multiplier: float | None = None
+    max_per_month: int | None = None
+    max_jp_per_day: float | None = None
+    max_jp_per_day_international: float | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    name: str
+    version: str
+    basis: str
+    other_basis: str
+    yearly_target_jp: float
+    report_deadline_months: int | None
+    activities: dict[str, Activity]
+    indicator_20jp: dict[str, float]
+    ip_asn: dict[str, Any]
+    sha256: str = ""
+    alias_index: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def other_activities(self) -> dict[str, Activity]:
+        return {k: a for k, a in self.activities.items() if k not in SESSION_ACTIVITIES}
+
+    def activity_for(self, text: str) -> str | None:
+        """The activity key for a Jenis Kegiatan as people write it, or None."""
+        return self.alias_index.get(match_key(text))
+
+
+def available_profiles() -> list[str]:
+    folder = resources.files("pipeline").joinpath(PROFILE_DIR)
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_profile(profile_id: str) -> Profile:
+    if profile_id not in available_profiles():
+        known = ", ".join(available_profiles())
+        raise ProfileError(f"Profil '{profile_id}' tidak dikenal. Profil yang tersedia: {known}.")
+    raw = resources.files("pipeline").joinpath(PROFILE_DIR, f"{profile_id}.toml").read_bytes()
+    return parse_profile(raw, source=f"{profile_id}.toml")
+
+
+def parse_profile(raw: bytes, source: str = "<profile>") -> Profile:
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{source}: bukan TOML yang sah: {exc}") from exc
+    _check_keys(data, _TOP_KEYS, source)
+    for key in ("id", "name", "version", "basis", "yearly_target_jp", "activities", "ip_asn"):
+        if key not in data:
+            raise ProfileError(f"{source}: kunci wajib '{key}' tidak ada.")
+    activities = {key: _parse_activity(key, spec, source) for key, spec in data["activities"].items()}
+    for required in SESSION_ACTIVITIES:
+        if required not in activities:
+            raise ProfileError(f"{source}: kegiatan wajib '{required}' tidak ada.")
+        if activities[required].max_per_month is None:
+            raise ProfileError(f"{source}: kegiatan '{required}' harus punya max_per_month.")
+    ip = data["ip_asn"]
+    _check_keys(ip, _IP_KEYS, f"{source} [ip_asn]")
+    indicator = {str(k): float(v) for k, v in ip.get("indicator_20jp", {}).items()}
+    missing = [j for j in JENIS_JABATAN if j not in indicator]
+    if missing:
+        raise ProfileError(f"{source}: ip_asn.indicator_20jp tidak punya nilai untuk {', '.join(missing)}.")
+    _check_non_negative(indicator, f"{source} ip_asn.indicator_20jp")
+    target = float(data["yearly_target_jp"])
+    if target <= 0:
+        raise ProfileError(f"{source}: yearly_target_jp harus lebih dari 0.")
+    return Profile(
+        id=data["id"],
+        name=data["name"],
+        version=str(data["version"]),
+        basis=data["basis"],
+        other_basis=data.get("other_basis", ""),
+        yearly_target_jp=target,
+        report_deadline_months=data.get("report_deadline_months"),
+        activities=activities,
+        indicator_20jp=indicator,
+        ip_asn=ip,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        alias_index=_alias_index(activities, source),
+    )
+
+
+def _parse_activity(key: str, spec: dict[str, Any], source: str) -> Activity:
+    where = f"{source} [activities.{key}]"
+    _check_keys(spec, _ACTIVITY_KEYS, where)
+    for required in ("label", "category", "kartu_column", "unit"):
+        if required not in spec:
+            raise ProfileError(f"{where}: kunci wajib '{required}' tidak ada.")
+    if spec["unit"] not in UNITS:
+        raise ProfileError(f"{where}: unit '{spec['unit']}' tidak dikenal ({', '.join(sorted(UNITS))}).")
+    if spec["kartu_column"] not in KARTU_COLUMNS:
+        raise ProfileError(f"{where}: kartu_column '{spec['kartu_column']}' bukan kolom Kartu Pengendalian.")
+    if spec["category"] not in ("klasikal", "non klasikal"):
+        raise ProfileError(f"{where}: category harus 'klasikal' atau 'non klasikal'.")
+    numbers = {k: v for k, v in spec.items() if k not in ("label", "category", "kartu_column", "unit", "aliases")}
+    _check_non_negative(numbers, where)
+    fixed_unit = spec["unit"] in ("sesi", "kegiatan", "hari", "semester")
+    if fixed_unit and "jp_national" not in spec:
+        raise ProfileError(f"{where}: unit '{spec['unit']}' membutuhkan jp_national.")
+    if fixed_unit and "jp_international" not in spec and "international_multiplier" not in spec:
+        raise ProfileError(f"{where}: isi jp_international atau international_multiplier.")
+    if spec["unit"] == "program" and "international_multiplier" not in spec and "max_jp_per_day_international" not in spec:
+        raise ProfileError(f"{where}: unit 'program' membutuhkan international_multiplier.")
+    return Activity(key=key, **{**spec, "aliases": tuple(spec.get("aliases", ()))})
+
+
+def _alias_index(activities: dict[str, Activity], source: str) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for key, activity in activities.items():
+        for text in (key.replace("_", " "), activity.label, *activity.aliases):
+            alias = match_key(text)
+            if index.get(alias, key) != key:
+                raise ProfileError(f"{source}: alias '{text}' dipakai oleh '{index[alias]}' dan '{key}'.")
+            index[alias] = key
+    return index
+
+
+def _check_keys(data: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ProfileError(f"{where}: kunci tidak dikenal: {', '.join(unknown)}.")
+
+
+def _check_non_negative(numbers: dict[str, Any], where: str) -> None:
+    for name, value in numbers.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ProfileError(f"{where}: '{name}' harus berupa angka.")
+        if value < 0:
+            raise ProfileError(f"{where}: '{name}' tidak boleh negatif ({value}).")

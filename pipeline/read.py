@@ -1,0 +1,296 @@
+"""Stage 2: read one workbook into raw cell frames, with the Excel row number of every row.
+
+Nothing is typed here: every cell stays as python-calamine returns it (str, float, date, datetime, bool),
+so normalisation can tell a NIP typed as text from one Excel stored as a number. Files that cannot be read
+safely become one file-level finding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import python_calamine as pc
+
+from pipeline import layout
+from pipeline.findings import file_finding
+from pipeline.textnorm import clean_scalar, match_key, tokens
+
+HEADER_SEARCH_ROWS = 20
+MAX_ROWS_PER_SHEET = 1_048_576
+MAX_ZIP_MEMBERS = 5_000
+MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
+MAX_COMPRESSION_RATIO = 200
+MAX_SHEET_CELLS = 60_000_000
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
+
+
+class UnreadableFile(Exception):
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(detail or code)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass
+class SheetData:
+    kind: str
+    name: str
+    frame: pd.DataFrame  # raw cells, columns = fields, plus "row" (Excel row number)
+    letters: dict[str, str]  # field -> Excel column letter
+    headers: dict[str, str]  # field -> header text as the user wrote it
+
+
+@dataclass
+class WorkbookData:
+    path: Path
+    rel: str
+    sha256: str
+    sheets: list[SheetData] = field(default_factory=list)
+    identitas: dict[str, Any] = field(default_factory=dict)
+    findings: list[dict[str, object]] = field(default_factory=list)
+    sheet_names: list[str] = field(default_factory=list)
+    readable: bool = True
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _letters_to_index(letters: bytes) -> int:
+    value = 0
+    for char in letters:
+        value = value * 26 + (char - 64)
+    return value
+
+
+def check_file_safety(path: Path) -> None:
+    """Refuse encrypted, corrupt and bomb-like files before any parser sees them."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head == OLE2_MAGIC:
+        if _ENCRYPTED_STREAM in path.read_bytes():
+            raise UnreadableFile("FILE_ENCRYPTED")
+        return  # legacy .xls: calamine parses it with its own size checks
+    if not head.startswith(b"PK"):
+        raise UnreadableFile("FILE_UNREADABLE", "isi berkas bukan lembar kerja Excel/ODS")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            _check_zip(members, path.stat().st_size)
+            for info in members:
+                if info.filename.endswith(".xml") or info.filename.endswith(".rels"):
+                    with archive.open(info) as member:
+                        start = member.read(4096)
+                    if b"<!ENTITY" in start or b"<!DOCTYPE" in start:
+                        raise UnreadableFile("FILE_UNREADABLE", "berisi deklarasi entitas XML yang tidak diizinkan")
+                    if info.filename.startswith("xl/worksheets/"):
+                        _check_dimension(start)
+    except zipfile.BadZipFile as exc:
+        raise UnreadableFile("FILE_UNREADABLE", "berkas rusak (arsip zip tidak utuh)") from exc
+
+
+def _check_zip(members: list[zipfile.ZipInfo], compressed_size: int) -> None:
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise UnreadableFile("FILE_UNREADABLE", f"arsip berisi {len(members)} bagian, melebihi batas")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise UnreadableFile("FILE_UNREADABLE", "ukuran isi arsip melebihi batas 2 GiB")
+    if total > 50 * 1024**2 and total / max(compressed_size, 1) > MAX_COMPRESSION_RATIO:
+        raise UnreadableFile("FILE_UNREADABLE", "rasio kompresi tidak wajar (kemungkinan zip bomb)")
+
+
+def _check_dimension(start: bytes) -> None:
+    match = _DIMENSION.search(start)
+    if not match:
+        return
+    rows = int(match.group(2))
+    cols = _letters_to_index(match.group(1))
+    if rows * cols > MAX_SHEET_CELLS and rows > 100_000:
+        raise UnreadableFile("FILE_UNREADABLE", f"sheet menyatakan {rows:,} baris x {cols:,} kolom, melebihi batas")
+
+
+def read_workbook(path: Path, rel: str) -> WorkbookData:
+    data = WorkbookData(path=path, rel=rel, sha256=sha256_of(path))
+    try:
+        check_file_safety(path)
+        with path.open("rb") as handle:
+            book = pc.CalamineWorkbook.from_filelike(handle)
+        _read_sheets(book, data)
+    except UnreadableFile as exc:
+        data.readable = False
+        data.sheets.clear()
+        data.findings = [file_finding(rel, exc.code, exc.detail)]
+    except pc.PasswordError:
+        data.readable = False
+        data.sheets.clear()
+        data.findings = [file_finding(rel, "FILE_ENCRYPTED")]
+    except (pc.CalamineError, ValueError, OSError, UnicodeError) as exc:
+        data.readable = False
+        data.sheets.clear()
+        data.findings = [file_finding(rel, "FILE_UNREADABLE", _short(exc))]
+    return data
+
+
+def _short(exc: Exception) -> str:
+    text = clean_scalar(exc)
+    return text[:160] or type(exc).__name__
+
+
+def _read_sheets(book: pc.CalamineWorkbook, data: WorkbookData) -> None:
+    recognised = 0
+    for meta in book.sheets_metadata:
+        data.sheet_names.append(meta.name)
+        if meta.typ != pc.SheetTypeEnum.WorkSheet:
+            continue
+        if meta.visible != pc.SheetVisibleEnum.Visible:
+            data.findings.append(file_finding(data.rel, "SHEET_HIDDEN", meta.name, sheet=meta.name))
+            continue
+        kind = layout.sheet_kind(meta.name)
+        if kind is None:
+            continue
+        recognised += 1
+        sheet = book.get_sheet_by_name(meta.name)
+        if sheet.total_height > MAX_ROWS_PER_SHEET:
+            raise UnreadableFile("FILE_UNREADABLE", f"sheet {meta.name} melebihi {MAX_ROWS_PER_SHEET:,} baris")
+        rows = sheet.to_python(skip_empty_area=False)
+        if kind == layout.IDENTITAS:
+            data.identitas = read_identitas(rows)
+            continue
+        merged = _merged_ranges(sheet)
+        parsed = parse_table(kind, rows, merged)
+        if parsed is None:
+            data.findings.append(file_finding(data.rel, "HEADER_NOT_FOUND", meta.name, sheet=meta.name))
+            continue
+        frame, letters, headers = parsed
+        data.sheets.append(SheetData(kind, meta.name, frame, letters, headers))
+    if recognised == 0:
+        names = ", ".join(data.sheet_names) or "tidak ada sheet"
+        data.findings.append(file_finding(data.rel, "SHEET_MISSING", f"sheet yang ada: {names}"))
+
+
+def _merged_ranges(sheet: pc.CalamineSheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    try:
+        return list(sheet.merged_cell_ranges or [])
+    except (pc.CalamineError, AttributeError):
+        return []
+
+
+def read_identitas(rows: list[list[Any]]) -> dict[str, Any]:
+    """Label | value pairs anywhere in the sheet."""
+    index = {match_key(t): f.name for f in layout.IDENTITAS_FIELDS for t in (f.header, *f.aliases)}
+    found: dict[str, Any] = {}
+    for row in rows[:200]:
+        cells = [c for c in row if clean_scalar(c) not in ("", ":")]
+        for position, cell in enumerate(cells[:-1]):
+            name = index.get(match_key(cell))
+            if name and name not in found:
+                found[name] = cells[position + 1]
+    return found
+
+
+def _header_texts(rows: list[list[Any]], top: int, merged: list[Any]) -> list[str]:
+    """Header text per column of row `top`, with a group cell (COACH/COACHEE...) of the row above prefixed."""
+    width = max((len(r) for r in rows[: top + 1]), default=0)
+    current = [clean_scalar(c) for c in rows[top]] + [""] * (width - len(rows[top]))
+    if top == 0:
+        return current
+    above = [clean_scalar(c) for c in rows[top - 1]] + [""] * (width - len(rows[top - 1]))
+    groups = [""] * width
+    for col, text in enumerate(above):
+        if text and set(tokens(text)) & layout.GROUP_WORDS and len(tokens(text)) <= 2:
+            span = [col]
+            for (r0, c0), (r1, c1) in merged:
+                if r0 <= top - 1 <= r1 and c0 == col:
+                    span = list(range(c0, min(c1, width - 1) + 1))
+            for c in span:
+                groups[c] = text
+    texts = []
+    for col in range(width):
+        if groups[col] and current[col]:
+            texts.append(f"{current[col]} {groups[col]}")
+        elif not current[col] and above[col] and not groups[col]:
+            texts.append(above[col])  # a header merged vertically over both rows
+        else:
+            texts.append(current[col])
+    return texts
+
+
+def match_headers(kind: str, texts: list[str]) -> dict[str, int]:
+    """field -> column index for one candidate header row."""
+    index = layout.alias_index(kind)
+    found: dict[str, int] = {}
+    generic: list[tuple[int, str]] = []
+    for col, text in enumerate(texts):
+        if not text:
+            continue
+        key = match_key(text)
+        name = index.get(key)
+        if name and name not in found:
+            found[name] = col
+        elif name is None and key in layout.GENERIC_RECIPIENT and kind in (layout.COACHING, layout.MENTORING):
+            generic.append((col, layout.GENERIC_RECIPIENT[key]))
+    for col, name in generic:
+        found.setdefault(name, col)
+    return found
+
+
+def find_header(kind: str, rows: list[list[Any]], merged: list[Any]) -> tuple[int, dict[str, int], list[str]] | None:
+    best: tuple[int, dict[str, int], list[str]] | None = None
+    for top in range(min(HEADER_SEARCH_ROWS, len(rows))):
+        texts = _header_texts(rows, top, merged)
+        found = match_headers(kind, texts)
+        required = layout.REQUIRED_FIELDS[kind]
+        if sum(f in found for f in required) < min(2, len(required)) or len(found) < min(3, len(required) + 1):
+            continue
+        if best is None or len(found) > len(best[1]):
+            best = (top, found, texts)
+    return best
+
+
+def parse_table(
+    kind: str, rows: list[list[Any]], merged: list[Any]
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]] | None:
+    header = find_header(kind, rows, merged)
+    if header is None:
+        return None
+    top, found, texts = header
+    body = rows[top + 1 :]
+    fields = list(found)
+    columns = [found[f] for f in fields]
+    width = max(columns) + 1
+    padded = [r if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in body]
+    frame = pd.DataFrame(padded, dtype=object).iloc[:, columns] if padded else pd.DataFrame(columns=columns)
+    frame.columns = fields
+    frame.insert(0, "row", range(top + 2, top + 2 + len(frame)))
+    content = [f for f in fields if f != "no"]
+    filled = frame[content].apply(_is_filled).any(axis=1) if content else pd.Series(False, index=frame.index)
+    frame = frame.loc[filled].reset_index(drop=True)
+    letters = {f: column_letter(found[f]) for f in fields}
+    headers = {f: texts[found[f]] for f in fields}
+    return frame, letters, headers
+
+
+def _is_filled(column: pd.Series) -> pd.Series:
+    text = column.astype("string").str.replace("[\u200b\ufeff\u00a0\\s]", "", regex=True)
+    return text.fillna("").ne("")

@@ -1,0 +1,312 @@
+"""Stage 5b: the output tables, built from the computed rows. Pure DataFrame functions; headers are exact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipeline import layout
+from pipeline.compute import DIHITUNG, DITOLAK, MELEBIHI
+from pipeline.normalise import Batch
+from pipeline.profiles import KARTU_COLUMNS, Profile
+from schemas import REKAP_PEGAWAI_SCHEMA
+
+MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+TERPENUHI, BELUM = "Terpenuhi", "Belum Terpenuhi"
+JP_BINS = ((0, 0, "0 JP"), (0.01, 9.99, "1-9 JP"), (10, 19.99, "10-19 JP"), (20, 39.99, "20-39 JP"),
+           (40, np.inf, ">= 40 JP"))  # fmt: skip
+
+
+@dataclass
+class Tables:
+    rekap_pegawai: pd.DataFrame
+    rekap_bulanan: pd.DataFrame
+    rekap_opd: pd.DataFrame
+    detail: pd.DataFrame
+    evaluasi_coach: pd.DataFrame
+    penilaian_mentor: pd.DataFrame
+    sertifikat: pd.DataFrame
+    kartu: pd.DataFrame
+    capaian_opd: pd.DataFrame
+    belum: pd.DataFrame
+    indikator: pd.DataFrame
+    jp_distribution: pd.DataFrame
+    sessions_per_month: pd.DataFrame
+
+
+def build_tables(batch: Batch, acts: pd.DataFrame, eval_status: pd.DataFrame, profile: Profile, year: int) -> Tables:
+    people = employees(acts, batch.roster)
+    per_person = person_totals(acts, people, profile)
+    rekap = rekap_pegawai(per_person)
+    REKAP_PEGAWAI_SCHEMA.validate(rekap)
+    opd = rekap_opd(per_person)
+    return Tables(
+        rekap_pegawai=rekap,
+        rekap_bulanan=rekap_bulanan(acts, per_person),
+        rekap_opd=opd,
+        detail=detail(acts, profile),
+        evaluasi_coach=evaluasi_coach(acts, batch.evaluations, eval_status),
+        penilaian_mentor=penilaian_mentor(acts, batch.assessments, eval_status),
+        sertifikat=sertifikat(acts, per_person, profile, year),
+        kartu=kartu(per_person),
+        capaian_opd=opd[["Perangkat Daerah", "Jumlah Pegawai", "Memenuhi 20 JP", "Persentase Memenuhi"]],
+        belum=belum(per_person),
+        indikator=indikator(per_person, profile),
+        jp_distribution=jp_distribution(per_person),
+        sessions_per_month=sessions_per_month(acts),
+    )
+
+
+def employees(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
+    """The workforce: the roster (when given), then every recipient of a non-rejected row not on it."""
+    columns = ["nip", "nama", "opd", "jenis_jabatan"]
+    seen = acts[acts["status"].ne(DITOLAK) & acts["nip_penerima"].notna()].sort_values("uid")
+    recipients = seen.rename(columns={"nip_penerima": "nip", "nama_penerima": "nama"}).assign(jenis_jabatan=pd.NA)
+    recipients = recipients[columns].drop_duplicates("nip")
+    if roster is None:
+        return recipients.reset_index(drop=True)
+    listed = roster.dropna(subset=["nip"]).drop_duplicates("nip")[columns]
+    extra = recipients[~recipients["nip"].isin(listed["nip"])]
+    return pd.concat([listed, extra], ignore_index=True)
+
+
+def person_totals(acts: pd.DataFrame, people: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    valid = acts[acts["status"].isin([DIHITUNG, MELEBIHI])]
+    counted = valid[valid["status"].eq(DIHITUNG)]
+    kartu_of = pd.Series({k: a.kartu_column for k, a in profile.activities.items()})
+    grouped = {
+        "coaching_reported": valid[valid["activity"].eq("coaching")].groupby("nip_penerima").size(),
+        "coaching_counted": counted[counted["activity"].eq("coaching")].groupby("nip_penerima").size(),
+        "mentoring_reported": valid[valid["activity"].eq("mentoring")].groupby("nip_penerima").size(),
+        "mentoring_counted": counted[counted["activity"].eq("mentoring")].groupby("nip_penerima").size(),
+    }
+    by_column = counted.assign(kartu=counted["activity"].map(kartu_of)).pivot_table(
+        index="nip_penerima", columns="kartu", values="jp", aggfunc="sum"
+    )
+    out = people.copy()
+    for name, series in grouped.items():
+        out[name] = out["nip"].map(series).fillna(0).astype("int64")
+    for column in KARTU_COLUMNS:
+        source = by_column[column] if column in by_column.columns else pd.Series(dtype="float64")
+        out[column] = out["nip"].map(source).fillna(0.0).astype("float64").round(2)
+    out["jp_lain"] = out[[c for c in KARTU_COLUMNS if c not in ("Coaching", "Mentoring")]].sum(axis=1).round(2)
+    out["jp_total"] = (out["Coaching"] + out["Mentoring"] + out["jp_lain"]).round(2)
+    target = profile.yearly_target_jp
+    out["status20"] = np.where(out["jp_total"] >= target, TERPENUHI, BELUM)
+    out["kekurangan"] = (target - out["jp_total"]).clip(lower=0).round(2)
+    out["opd"] = out["opd"].fillna("(Tidak diketahui)")
+    out["nama"] = out["nama"].fillna("")
+    return out.sort_values(["opd", "nama", "nip"], kind="stable", ignore_index=True)
+
+
+def rekap_pegawai(p: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "NIP": p["nip"].astype("string"),
+            "Nama": p["nama"],
+            "Perangkat Daerah": p["opd"],
+            "Sesi Coaching Dilaporkan": p["coaching_reported"],
+            "Sesi Coaching Dihitung": p["coaching_counted"],
+            "JP Coaching": p["Coaching"],
+            "Sesi Mentoring Dilaporkan": p["mentoring_reported"],
+            "Sesi Mentoring Dihitung": p["mentoring_counted"],
+            "JP Mentoring": p["Mentoring"],
+            "JP Pengembangan Lain": p["jp_lain"],
+            "JP Total": p["jp_total"],
+            "Status 20 JP": pd.Series(p["status20"], dtype="string"),
+            "Kekurangan JP": p["kekurangan"],
+        }
+    )
+
+
+def rekap_bulanan(acts: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
+    counted = acts[acts["status"].eq(DIHITUNG)]
+    monthly = counted.assign(m=counted["tanggal"].dt.month).pivot_table(
+        index="nip_penerima", columns="m", values="jp", aggfunc="sum"
+    )
+    out = pd.DataFrame({"NIP": p["nip"].astype("string"), "Nama": p["nama"]})
+    for number, label in enumerate(MONTHS_ID, start=1):
+        source = monthly[number] if number in monthly.columns else pd.Series(dtype="float64")
+        out[label] = p["nip"].map(source).fillna(0.0).round(2)
+    out["Total"] = out[list(MONTHS_ID)].sum(axis=1).round(2)
+    return out
+
+
+def rekap_opd(p: pd.DataFrame) -> pd.DataFrame:
+    sessions = p["coaching_counted"] + p["mentoring_counted"]
+    g = p.assign(ikut=sessions.gt(0), sesi=sessions, met=p["status20"].eq(TERPENUHI)).groupby("opd", sort=True)
+    out = pd.DataFrame(
+        {
+            "Jumlah Pegawai": g.size(),
+            "Pegawai Ikut Coaching/Mentoring": g["ikut"].sum(),
+            "Sesi Dihitung": g["sesi"].sum(),
+            "JP Total": g["jp_total"].sum().round(2),
+            "Memenuhi 20 JP": g["met"].sum(),
+        }
+    )
+    out["Persentase Memenuhi"] = (100 * out["Memenuhi 20 JP"] / out["Jumlah Pegawai"]).round(2)
+    return out.rename_axis("Perangkat Daerah").reset_index()
+
+
+def activity_labels(acts: pd.DataFrame, profile: Profile) -> pd.Series:
+    labels = pd.Series({k: a.label for k, a in profile.activities.items()})
+    named = acts["activity"].map(labels)
+    kind_label = acts["kind"].map({layout.COACHING: "Coaching", layout.MENTORING: "Mentoring"})
+    return named.fillna(kind_label).fillna(acts["jenis_text"]).fillna("Pengembangan Lain").astype("string")
+
+
+def detail(acts: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "ID": acts["uid"],
+            "File": acts["file"],
+            "Sheet": acts["sheet"],
+            "Baris": acts["row"],
+            "Perangkat Daerah": acts["opd"],
+            "Jenis": activity_labels(acts, profile),
+            "Tanggal": acts["tanggal"],
+            "Tanggal (teks)": acts["tanggal_text"],
+            "NIP Penerima": acts["nip_penerima"].fillna(acts["nip_penerima_text"]),
+            "Nama Penerima": acts["nama_penerima"],
+            "NIP Pembimbing": acts["nip_pembimbing"].fillna(acts["nip_pembimbing_text"]),
+            "Nama Pembimbing": acts["nama_pembimbing"],
+            "Skala": acts["skala"],
+            "Status": acts["status"],
+            "Keterangan": acts["keterangan_status"],
+            "JP": acts["jp"],
+        }
+    )
+
+
+DETAIL_COLUMNS = ["ID", "File", "Sheet", "Baris", "Perangkat Daerah", "Jenis", "Tanggal", "NIP Penerima",
+                  "Nama Penerima", "NIP Pembimbing", "Nama Pembimbing", "Skala", "Status", "Keterangan", "JP"]  # fmt: skip
+
+
+def _giver_names(acts: pd.DataFrame, activity: str) -> pd.Series:
+    rows = acts[acts["activity"].eq(activity) & acts["nip_pembimbing"].notna()].sort_values("uid")
+    return rows.drop_duplicates("nip_pembimbing").set_index("nip_pembimbing")["nama_pembimbing"]
+
+
+def _pair_key(frame: pd.DataFrame, with_date: bool) -> pd.Series:
+    key = frame["nip_penerima"].astype(str) + "|" + frame["nip_pembimbing"].astype(str)
+    return key + "|" + frame["tanggal"].astype(str) if with_date else key
+
+
+def evaluasi_coach(acts: pd.DataFrame, evals: pd.DataFrame, eval_status: pd.DataFrame) -> pd.DataFrame:
+    sessions = acts[acts["activity"].eq("coaching") & acts["status"].isin([DIHITUNG, MELEBIHI])]
+    accepted = evals[evals["uid"].isin(eval_status.loc[eval_status["accepted"], "uid"])] if len(evals) else evals
+    scores = list(layout.SCORE_FIELDS)
+    evaluated = set(_pair_key(accepted, True)) if len(accepted) else set()
+    no_eval = sessions[~_pair_key(sessions, True).isin(evaluated)].groupby("nip_pembimbing").size()
+    coaches = sorted(set(sessions["nip_pembimbing"].dropna()) | set(accepted.get("nip_pembimbing", pd.Series()).dropna()))
+    out = pd.DataFrame({"NIP Coach": pd.Series(coaches, dtype="string")})
+    out["Nama Coach"] = out["NIP Coach"].map(_giver_names(acts, "coaching")).fillna("")
+    out["Jumlah Sesi"] = out["NIP Coach"].map(sessions.groupby("nip_pembimbing").size()).fillna(0).astype("int64")
+    counts = accepted.groupby("nip_pembimbing").size() if len(accepted) else pd.Series(dtype="int64")
+    out["Jumlah Evaluasi"] = out["NIP Coach"].map(counts).fillna(0).astype("int64")
+    out["Sesi Tanpa Evaluasi"] = out["NIP Coach"].map(no_eval).fillna(0).astype("int64")
+    means = accepted.groupby("nip_pembimbing")[scores].mean() if len(accepted) else pd.DataFrame(columns=scores)
+    for score in scores:
+        out[score.upper()] = out["NIP Coach"].map(means[score]).astype("float64").round(2)
+    out["Rata-rata"] = out[[s.upper() for s in scores]].mean(axis=1).round(2)
+    return out
+
+
+def penilaian_mentor(acts: pd.DataFrame, assessments: pd.DataFrame, eval_status: pd.DataFrame) -> pd.DataFrame:
+    sessions = acts[acts["activity"].eq("mentoring") & acts["status"].isin([DIHITUNG, MELEBIHI])]
+    accepted = (
+        assessments[assessments["uid"].isin(eval_status.loc[eval_status["accepted"], "uid"])]
+        if len(assessments)
+        else assessments
+    )
+    assessed = set(_pair_key(accepted, False)) if len(accepted) else set()
+    pairs = sessions.drop_duplicates(["nip_penerima", "nip_pembimbing"])
+    unassessed = pairs[~_pair_key(pairs, False).isin(assessed)].groupby("nip_pembimbing").size()
+    mentors = sorted(set(sessions["nip_pembimbing"].dropna()) | set(accepted.get("nip_pembimbing", pd.Series()).dropna()))
+    out = pd.DataFrame({"NIP Mentor": pd.Series(mentors, dtype="string")})
+    out["Nama Mentor"] = out["NIP Mentor"].map(_giver_names(acts, "mentoring")).fillna("")
+    out["Jumlah Sesi"] = out["NIP Mentor"].map(sessions.groupby("nip_pembimbing").size()).fillna(0).astype("int64")
+    for level in layout.PENILAIAN_LEVELS:
+        hits = accepted[accepted["penilaian"].eq(level)].groupby("nip_pembimbing").size() if len(accepted) else {}
+        out[level] = out["NIP Mentor"].map(hits).fillna(0).astype("int64")
+    out["Jumlah Penilaian"] = out[list(layout.PENILAIAN_LEVELS)].sum(axis=1)
+    out["Mentee Tanpa Penilaian"] = out["NIP Mentor"].map(unassessed).fillna(0).astype("int64")
+    return out
+
+
+def sertifikat(acts: pd.DataFrame, p: pd.DataFrame, profile: Profile, year: int) -> pd.DataFrame:
+    counted = acts[acts["status"].eq(DIHITUNG)]
+    g = counted.groupby(["nip_penerima", "activity"], sort=True)
+    out = pd.DataFrame(
+        {"sesi": g.size(), "jp": g["jp"].sum().round(2), "start": g["tanggal"].min(), "end": g["tanggal"].max()}
+    ).reset_index()
+    names = p.set_index("nip")
+    labels = pd.Series({k: a.label for k, a in profile.activities.items()})
+    code = out["activity"].str.upper().str.replace("_", "-", regex=False)
+    return pd.DataFrame(
+        {
+            "No Sertifikat": f"{year}/" + code + "/" + out["nip_penerima"],
+            "NIP": out["nip_penerima"].astype("string"),
+            "Nama": out["nip_penerima"].map(names["nama"]),
+            "Perangkat Daerah": out["nip_penerima"].map(names["opd"]),
+            "Kegiatan": out["activity"].map(labels),
+            "Jumlah Sesi": out["sesi"],
+            "JP": out["jp"],
+            "Periode": out["start"].dt.strftime("%d/%m/%Y") + " s.d. " + out["end"].dt.strftime("%d/%m/%Y"),
+        }
+    )
+
+
+def kartu(p: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({"No": np.arange(1, len(p) + 1), "NIP": p["nip"].astype("string"), "Nama": p["nama"],
+                        "Perangkat Daerah": p["opd"]})  # fmt: skip
+    for column in KARTU_COLUMNS:
+        out[column] = p[column]
+    out["Total JP"] = p["jp_total"]
+    out["Status 20 JP"] = p["status20"]
+    return out
+
+
+def belum(p: pd.DataFrame) -> pd.DataFrame:
+    short = p[p["status20"].eq(BELUM)].sort_values(["opd", "kekurangan", "nama"], ascending=[True, False, True])
+    return pd.DataFrame(
+        {
+            "Perangkat Daerah": short["opd"],
+            "NIP": short["nip"].astype("string"),
+            "Nama": short["nama"],
+            "JP Total": short["jp_total"],
+            "Kekurangan JP": short["kekurangan"],
+        }
+    ).reset_index(drop=True)
+
+
+def indikator(p: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    scores = pd.Series(profile.indicator_20jp)
+    value = p["jenis_jabatan"].map(scores).astype("float64")
+    value = value.where(p["status20"].eq(TERPENUHI), 0.0).where(p["jenis_jabatan"].notna())
+    return pd.DataFrame(
+        {
+            "NIP": p["nip"].astype("string"),
+            "Jenis Jabatan": p["jenis_jabatan"].fillna("Tidak diketahui"),
+            "JP Total": p["jp_total"],
+            "Nilai Indikator 20 JP": value,
+        }
+    )
+
+
+def jp_distribution(p: pd.DataFrame) -> pd.DataFrame:
+    counts = [int(p["jp_total"].between(low, high).sum()) for low, high, _ in JP_BINS]
+    return pd.DataFrame({"Rentang JP": [label for *_, label in JP_BINS], "Jumlah Pegawai": counts})
+
+
+def sessions_per_month(acts: pd.DataFrame) -> pd.DataFrame:
+    counted = acts[acts["status"].eq(DIHITUNG) & acts["activity"].isin(["coaching", "mentoring"])]
+    table = counted.assign(m=counted["tanggal"].dt.month).pivot_table(
+        index="m", columns="activity", values="uid", aggfunc="count"
+    )
+    table = table.reindex(index=range(1, 13), columns=["coaching", "mentoring"]).fillna(0).astype("int64")
+    return pd.DataFrame(
+        {"Bulan": list(MONTHS_ID), "Coaching": table["coaching"].to_numpy(), "Mentoring": table["mentoring"].to_numpy()}
+    )

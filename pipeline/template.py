@@ -1,0 +1,136 @@
+"""The OPD template (SPEC §3.1): every sheet, dropdowns, NIP columns as text, dates as dates, frozen headers.
+
+`write_template` can also fill the sheets, which is how tools/make_samples.py writes realistic submissions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pipeline import layout
+from pipeline.profiles import Profile
+from pipeline.write import Book, open_workbook
+
+ROWS_PREPARED = 500
+PETUNJUK = [
+    "Petunjuk Pengisian Laporan Coaching dan Mentoring",
+    "",
+    "1. Isi sheet Identitas: nama Perangkat Daerah, tahun laporan, tanggal penyerahan, serta nama dan NIP pengelola SDM.",
+    "2. Satu baris = satu kali sesi coaching/mentoring. Jangan menggabungkan beberapa sesi dalam satu baris.",
+    "3. NIP ditulis lengkap 18 digit sebagai teks (kolom NIP sudah berformat Teks). Jangan menyalin NIP sebagai angka:",
+    "   Excel hanya menyimpan 15 digit angka sehingga 3 digit terakhir NIP hilang.",
+    "4. Tanggal diisi sebagai tanggal (dd/mm/yyyy), mis. 03/03/2025. Satu baris untuk setiap tanggal sesi.",
+    "5. Skala: Nasional atau Internasional (kosong = Nasional). Moda: Luring atau Daring (kosong = Luring).",
+    "6. Bukti: tautan atau nama berkas formulir yang sudah ditandatangani.",
+    "7. Evaluasi Coaching: isi P1-P9 dengan 1 (tidak setuju), 2 (netral) atau 3 (setuju) sesuai Formulir Evaluasi Coaching.",
+    "8. Penilaian Mentor: Sangat Mampu, Mampu, Kurang Mampu atau Tidak Mampu.",
+    "9. Pengembangan Lain: kegiatan selain coaching/mentoring (pelatihan, seminar, workshop, e-learning, dll.).",
+    "   Isi JP Program untuk pelatihan/kursus/bimtek; Jumlah Hari untuk seminar/workshop.",
+    "10. Batas penghitungan: coaching dan mentoring masing-masing paling banyak 2 sesi per bulan per pegawai.",
+    "11. Laporkan kegiatan paling lambat 1 bulan setelah pelaksanaan.",
+    "",
+    "Jenis Kegiatan yang dikenali (profil {profile}):",
+]
+
+_ACTIVITY_SHEETS = (layout.COACHING, layout.MENTORING, layout.EVALUASI, layout.PENILAIAN, layout.LAIN)
+
+
+def write_template(
+    path: Path,
+    profile: Profile,
+    identitas: dict[str, Any] | None = None,
+    rows: dict[str, list[dict[str, Any]]] | None = None,
+) -> None:
+    """Write the template; `rows` maps a sheet kind to row dicts keyed by field name."""
+    rows = rows or {}
+    with open_workbook(path) as book:
+        _identitas(book, identitas or {})
+        for kind in _ACTIVITY_SHEETS:
+            _activity_sheet(book, kind, profile, rows.get(kind, []))
+        _petunjuk(book, profile)
+
+
+def _identitas(book: Book, values: dict[str, Any]) -> None:
+    ws = book.sheet(layout.SHEET_NAMES[layout.IDENTITAS])
+    ws.write_string(0, 0, "Keterangan", book.header)
+    ws.write_string(0, 1, "Isian", book.header)
+    for row, field in enumerate(layout.IDENTITAS_FIELDS, start=1):
+        ws.write_string(row, 0, field.header, book.bold)
+        value = values.get(field.name)
+        if value is None:
+            ws.write_blank(row, 1, None, book.date if field.name == "tanggal_penyerahan" else book.text)
+        elif field.name == "tanggal_penyerahan":
+            ws.write_datetime(row, 1, value, book.date)
+        elif field.name == "tahun":
+            ws.write_number(row, 1, value)
+        else:
+            ws.write_string(row, 1, str(value), book.text)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 40)
+
+
+def _column_format(book: Book, field: str) -> Any:
+    if field.startswith("nip"):
+        return book.text
+    if field.startswith("tanggal"):
+        return book.date
+    return None
+
+
+def _activity_sheet(book: Book, kind: str, profile: Profile, rows: list[dict[str, Any]]) -> None:
+    ws = book.sheet(layout.SHEET_NAMES[kind])
+    fields = layout.FIELDS[kind]
+    for col, field in enumerate(fields):
+        ws.write_string(0, col, field.header, book.header)
+        width = max(len(field.header) + 2, 20 if field.name.startswith(("nip", "nama", "jenis")) else 12)
+        ws.set_column(col, col, min(width, 36), _column_format(book, field.name))
+    last = max(ROWS_PREPARED, len(rows) + 50)
+    for col, field in enumerate(fields):
+        choices = _choices(field.name, profile)
+        if choices:
+            ws.data_validation(1, col, last, col, {"validate": "list", "source": choices, "ignore_blank": True})
+    for r, values in enumerate(rows, start=1):
+        for col, field in enumerate(fields):
+            _write_value(book, ws, r, col, field.name, values.get(field.name))
+    ws.freeze_panes(1, 0)
+
+
+def _write_value(book: Book, ws: Any, row: int, col: int, field: str, value: Any) -> None:
+    if value is None or value == "":
+        return
+    if isinstance(value, str):
+        ws.write_string(row, col, value, book.text if field.startswith("nip") else None)
+    elif hasattr(value, "year") and hasattr(value, "month"):
+        ws.write_datetime(row, col, value, book.date)
+    else:
+        ws.write_number(row, col, value)
+
+
+def _choices(field: str, profile: Profile) -> list[str] | str | None:
+    if field == "skala":
+        return ["Nasional", "Internasional"]
+    if field == "moda":
+        return ["Luring", "Daring"]
+    if field == "penilaian":
+        return list(layout.PENILAIAN_LEVELS)
+    if field in layout.SCORE_FIELDS:
+        return ["1", "2", "3"]
+    if field == "jenis":  # too long for an inline list: a range on the Petunjuk sheet
+        return f"=Petunjuk!$B$2:$B${len(profile.other_activities) + 1}"
+    return None
+
+
+def _petunjuk(book: Book, profile: Profile) -> None:
+    ws = book.sheet("Petunjuk")
+    ws.set_column(0, 0, 110)
+    ws.set_column(1, 1, 48)
+    ws.write_string(0, 1, "Daftar Jenis Kegiatan", book.header)
+    for row, activity in enumerate(profile.other_activities.values(), start=1):
+        ws.write_string(row, 1, activity.label)
+    lines = [line.format(profile=profile.id) for line in PETUNJUK]
+    for row, line in enumerate(lines):
+        ws.write_string(row, 0, line, book.title if row == 0 else None)
+    for offset, activity in enumerate(profile.other_activities.values(), start=len(lines)):
+        aliases = ", ".join(activity.aliases[:6])
+        ws.write_string(offset, 0, f"- {activity.label} ({activity.kartu_column}); juga ditulis: {aliases}")

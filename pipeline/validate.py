@@ -1,0 +1,254 @@
+"""Stage 4: domain checks on the typed tables. Every check returns findings; none prints or raises."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from pipeline import layout
+from pipeline.findings import REJECTING_CODES, cell_findings, concat_findings
+from pipeline.normalise import Batch, name_key
+from pipeline.profiles import SESSION_ACTIVITIES, Profile
+from schemas import failure_findings, nip_text_schema, score_schema
+
+SESSION_KINDS = (layout.COACHING, layout.MENTORING)
+
+
+def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.DataFrame:
+    """All row-level findings of the run (file-level findings come from reading)."""
+    acts = batch.activities.assign(activity=resolve_activity(batch.activities, profile))
+    roster_nips = _roster_nips(batch)
+    parts = [
+        *check_required(acts, layout.REQUIRED_FIELDS),
+        *check_nips(acts, ("nip_penerima", "nip_pembimbing"), year, today),
+        *check_dates(acts, ("tanggal", "tanggal_selesai"), today),
+        check_same_person(acts),
+        check_unknown_activity(acts, profile),
+        check_programme_jp(acts, profile),
+        *check_grades(acts),
+        check_mentor_junior(acts),
+        check_evidence(acts),
+        check_late_report(acts, profile),
+    ]
+    if roster_nips is not None:
+        parts += check_not_in_roster(acts, roster_nips)
+    parts.append(check_name_mismatch(acts, batch.roster))
+    for frame, kind in ((batch.evaluations, layout.EVALUASI), (batch.assessments, layout.PENILAIAN)):
+        if len(frame):
+            parts += check_required(frame, {kind: layout.REQUIRED_FIELDS[kind]})
+            parts += check_nips(frame, ("nip_penerima", "nip_pembimbing"), year, today)
+            parts += check_dates(frame, ("tanggal",), today)
+    if len(batch.evaluations):
+        parts.append(check_scores(batch.evaluations))
+    if len(batch.assessments):
+        parts.append(check_assessment(batch.assessments))
+    if batch.roster is not None and len(batch.roster):
+        parts += check_nips(batch.roster, ("nip",), year, today, structure=False)
+    return concat_findings(parts)
+
+
+def rejected_uids(findings: pd.DataFrame) -> pd.Index:
+    return pd.Index(findings.loc[findings["code"].isin(REJECTING_CODES) & findings["uid"].ge(0), "uid"].unique())
+
+
+def resolve_activity(acts: pd.DataFrame, profile: Profile) -> pd.Series:
+    """Activity key per row: coaching/mentoring from the sheet, the profile's key from Jenis Kegiatan."""
+    lookup = acts["jenis_text"].map(lambda text: profile.activity_for(text) if isinstance(text, str) else None)
+    lookup = lookup.where(~lookup.isin(SESSION_ACTIVITIES))
+    return acts["kind"].where(acts["kind"].isin(SESSION_KINDS), lookup).astype("string")
+
+
+def _roster_nips(batch: Batch) -> pd.Index | None:
+    if batch.roster is None:
+        return None
+    return pd.Index(batch.roster["nip"].dropna().unique())
+
+
+def _empty(frame: pd.DataFrame, field: str) -> pd.Series:
+    column = f"{field}_text" if f"{field}_text" in frame.columns else field
+    if column not in frame.columns:
+        return pd.Series(True, index=frame.index)
+    return frame[column].isna()
+
+
+def check_required(frame: pd.DataFrame, required: dict[str, tuple[str, ...]]) -> list[pd.DataFrame]:
+    parts = []
+    for kind, fields in required.items():
+        of_kind = frame["kind"].eq(kind)
+        for field in fields:
+            missing = of_kind & _empty(frame, field)
+            rows = frame[missing]
+            parts.append(cell_findings(rows, field, "MISSING_REQUIRED", pd.Series("", index=rows.index)))
+    return parts
+
+
+def nip_structure(digits: pd.Series, year: int, today: dt.date) -> tuple[pd.Series, pd.Series]:
+    """First failing structural check of 18-digit NIPs: (code or <NA>, the digits concerned)."""
+    birth = pd.to_datetime(digits.str[:8], format="%Y%m%d", errors="coerce")
+    birth_ok = birth.notna() & birth.dt.year.between(1940, year - 17)
+    tmt_year = pd.to_numeric(digits.str[8:12], errors="coerce")
+    tmt_month = pd.to_numeric(digits.str[12:14], errors="coerce")
+    earliest_year = birth.dt.year + 17
+    pppk = digits.str[12:14].eq("21")
+    pns_ok = tmt_month.between(1, 12) & (tmt_year * 12 + tmt_month >= earliest_year * 12 + birth.dt.month)
+    pppk_ok = tmt_year >= earliest_year
+    tmt_ok = pns_ok.where(~pppk, pppk_ok) & tmt_year.le(today.year)
+    gender_ok = digits.str[14].isin(["1", "2"])
+    code = pd.Series(
+        np.select([~birth_ok, ~tmt_ok, ~gender_ok], ["NIP_BIRTHDATE", "NIP_TMT", "NIP_GENDER"], default=""),
+        index=digits.index,
+    )
+    detail = pd.Series(
+        np.select([~birth_ok, ~tmt_ok], [digits.str[:8], digits.str[8:14]], default=digits.str[14]),
+        index=digits.index,
+    )
+    return code.mask(code.eq("")), detail
+
+
+def check_nips(
+    frame: pd.DataFrame, fields: tuple[str, ...], year: int, today: dt.date, structure: bool = True
+) -> list[pd.DataFrame]:
+    parts = []
+    present = [f for f in fields if f"{f}_text" in frame.columns]
+    text_only = frame[[f"{f}_digits" for f in present]].rename(columns=lambda c: c.removesuffix("_digits"))
+    bad_format = failure_findings(nip_text_schema(present), text_only)
+    for field in present:
+        numeric = frame[f"{field}_numeric"] & frame[f"{field}_text"].notna()
+        rows = frame[numeric]
+        parts.append(cell_findings(rows, field, "NIP_NUMERIC_PRECISION", rows[f"{field}_text"]))
+        failing = bad_format.loc[bad_format["column"].eq(field), "index"]
+        rows = frame.loc[failing]
+        ndigits = rows[f"{field}_digits"].str.count(r"\d").astype("Int64").astype("string") + " digit"
+        parts.append(cell_findings(rows, field, "NIP_FORMAT", rows[f"{field}_text"], ndigits))
+        if structure:
+            valid = frame[frame[field].notna()]
+            code, detail = nip_structure(valid[field], year, today)
+            for name in ("NIP_BIRTHDATE", "NIP_TMT", "NIP_GENDER"):
+                hit = code.eq(name).fillna(False)
+                rows = valid[hit]
+                parts.append(cell_findings(rows, field, name, rows[f"{field}_text"], detail[hit]))
+    return parts
+
+
+def check_dates(frame: pd.DataFrame, fields: tuple[str, ...], today: dt.date) -> list[pd.DataFrame]:
+    parts = []
+    limit = pd.Timestamp(today)
+    for field in fields:
+        if field not in frame.columns:
+            continue
+        invalid = frame[f"{field}_text"].notna() & frame[field].isna()
+        rows = frame[invalid]
+        parts.append(cell_findings(rows, field, "DATE_INVALID", rows[f"{field}_text"]))
+        future = frame[field].gt(limit)
+        rows = frame[future]
+        parts.append(cell_findings(rows, field, "DATE_FUTURE", _dmy(rows[field]), limit.strftime("%d/%m/%Y")))
+    return parts
+
+
+def _dmy(dates: pd.Series) -> pd.Series:
+    return dates.dt.strftime("%d/%m/%Y")
+
+
+def check_same_person(acts: pd.DataFrame) -> pd.DataFrame:
+    same = acts["kind"].isin(SESSION_KINDS) & acts["nip_penerima"].notna()
+    same &= acts["nip_penerima"].eq(acts["nip_pembimbing"]).fillna(False)
+    rows = acts[same]
+    return cell_findings(rows, "nip_pembimbing", "SAME_PERSON", rows["nip_pembimbing"])
+
+
+def check_unknown_activity(acts: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    unknown = acts["kind"].eq(layout.LAIN) & acts["jenis_text"].notna() & acts["activity"].isna()
+    rows = acts[unknown]
+    return cell_findings(rows, "jenis", "UNKNOWN_ACTIVITY", rows["jenis_text"], profile.id)
+
+
+def check_programme_jp(acts: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    """Activities counted by programme JP need it, unless a per-day cap can stand in (e-learning)."""
+    needs = [k for k, a in profile.activities.items() if a.unit == "program" and a.max_jp_per_day is None]
+    missing = acts["activity"].isin(needs) & acts["jp_program"].isna()
+    rows = acts[missing]
+    return cell_findings(rows, "jp_program", "MISSING_REQUIRED", rows["jp_program_text"])
+
+
+def check_grades(acts: pd.DataFrame) -> list[pd.DataFrame]:
+    parts = []
+    for role in ("penerima", "pembimbing"):
+        unknown = acts[f"pangkat_{role}_text"].notna() & ~acts[f"grade_{role}_known"]
+        rows = acts[unknown]
+        parts.append(cell_findings(rows, f"pangkat_{role}", "PANGKAT_UNKNOWN", rows[f"pangkat_{role}_text"]))
+    return parts
+
+
+def check_mentor_junior(acts: pd.DataFrame) -> pd.DataFrame:
+    comparable = acts["kind"].eq(layout.MENTORING) & acts["scheme_penerima"].eq(acts["scheme_pembimbing"])
+    junior = comparable.fillna(False) & acts["grade_pembimbing"].lt(acts["grade_penerima"]).fillna(False)
+    rows = acts[junior]
+    return cell_findings(
+        rows, "pangkat_pembimbing", "MENTOR_JUNIOR", rows["pangkat_pembimbing_text"], rows["pangkat_penerima_text"]
+    )
+
+
+def check_evidence(acts: pd.DataFrame) -> pd.DataFrame:
+    rows = acts[acts["kind"].isin(SESSION_KINDS) & acts["bukti"].isna()]
+    return cell_findings(rows, "bukti", "EVIDENCE_MISSING", pd.Series("", index=rows.index))
+
+
+def check_late_report(acts: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    if not profile.report_deadline_months:
+        return cell_findings(acts.iloc[:0], "tanggal", "LATE_REPORT", acts["tanggal"].iloc[:0])
+    deadline = acts["tanggal"] + pd.DateOffset(months=profile.report_deadline_months)
+    late = acts["kind"].isin(SESSION_KINDS) & acts["submitted"].gt(deadline).fillna(False)
+    rows = acts[late]
+    return cell_findings(rows, "tanggal", "LATE_REPORT", _dmy(rows["tanggal"]), _dmy(rows["submitted"]))
+
+
+def check_not_in_roster(acts: pd.DataFrame, roster_nips: pd.Index) -> list[pd.DataFrame]:
+    parts = []
+    for field in ("nip_penerima", "nip_pembimbing"):
+        absent = acts[field].notna() & ~acts[field].isin(roster_nips)
+        rows = acts[absent]
+        parts.append(cell_findings(rows, field, "NOT_IN_ROSTER", rows[field]))
+    return parts
+
+
+def check_name_mismatch(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
+    """One NIP, different names: each name differing from the roster's (else the first seen) is reported."""
+    people = pd.concat(
+        [
+            acts[["uid", "file", "sheet", "row", f"nip_{role}", f"nama_{role}"]]
+            .set_axis(["uid", "file", "sheet", "row", "nip", "nama"], axis=1)
+            .assign(field=f"nama_{role}")
+            for role in ("penerima", "pembimbing")
+        ],
+        ignore_index=True,
+    ).dropna(subset=["nip", "nama"])
+    people = people.sort_values(["uid", "field"], kind="stable")
+    reference = people.drop_duplicates("nip").set_index("nip")["nama"]
+    if roster is not None:
+        named = roster.dropna(subset=["nip", "nama"]).drop_duplicates("nip").set_index("nip")["nama"]
+        reference = named.combine_first(reference)
+    expected = people["nip"].map(reference)
+    differs = name_key(people["nama"]).ne(name_key(expected)) & expected.notna()
+    rows = people[differs]
+    parts = [
+        cell_findings(rows[rows["field"].eq(f)], f, "NAME_MISMATCH", rows.loc[rows["field"].eq(f), "nama"],
+                      expected[differs][rows["field"].eq(f)])
+        for f in ("nama_penerima", "nama_pembimbing")
+    ]  # fmt: skip
+    return concat_findings(parts)
+
+
+def check_scores(evals: pd.DataFrame) -> pd.DataFrame:
+    failing = failure_findings(score_schema(list(layout.SCORE_FIELDS)), evals[list(layout.SCORE_FIELDS)])
+    parts = []
+    for field in layout.SCORE_FIELDS:
+        rows = evals.loc[failing.loc[failing["column"].eq(field), "index"]]
+        parts.append(cell_findings(rows, field, "SCORE_RANGE", rows[f"{field}_text"]))
+    return concat_findings(parts)
+
+
+def check_assessment(assessments: pd.DataFrame) -> pd.DataFrame:
+    rows = assessments[assessments["penilaian"].isna()]
+    return cell_findings(rows, "penilaian", "ASSESSMENT_VALUE", rows["penilaian_text"])

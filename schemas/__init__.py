@@ -1,0 +1,75 @@
+"""pandera schemas at the pipeline's boundaries.
+
+Cell-level schemas name each check after the finding code it produces, so lazy validation's failure cases
+turn straight into findings (`failure_findings`). Output schemas guard the tables other tools read.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+STATUSES = ("Dihitung", "Melebihi Batas Bulanan", "Duplikat", "Di Luar Periode", "Ditolak")
+NIP_PATTERN = r"^\d{18}$"
+
+
+def nip_text_schema(columns: list[str]) -> pa.DataFrameSchema:
+    """NIP cells typed as text must hold 18 digits once spaces, dots, dashes and apostrophes are removed."""
+    check = pa.Check.str_matches(NIP_PATTERN, name="NIP_FORMAT")
+    return pa.DataFrameSchema({c: pa.Column("string", check, nullable=True) for c in columns}, strict=False)
+
+
+def score_schema(columns: list[str]) -> pa.DataFrameSchema:
+    """P1-P9 of the Formulir Evaluasi Coaching: an integer 1-3, never empty."""
+    check = pa.Check.isin([1.0, 2.0, 3.0], name="SCORE_RANGE")
+    return pa.DataFrameSchema({c: pa.Column("float64", check, nullable=False) for c in columns}, strict=False)
+
+
+def failure_findings(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """(index, column, code) of every failing cell, one row per cell; not-null failures take the column's code."""
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        cases = cases[cases["index"].notna() & cases["column"].notna()]
+        codes = {name: next(iter(col.checks)).name for name, col in schema.columns.items() if col.checks}
+        out = pd.DataFrame(
+            {"index": cases["index"].astype("int64"), "column": cases["column"].astype(str)}
+        ).drop_duplicates()
+        out["code"] = out["column"].map(codes)
+        return out.reset_index(drop=True)
+    return pd.DataFrame({"index": pd.Series(dtype="int64"), "column": [], "code": []})
+
+
+SESSION_SCHEMA = pa.DataFrameSchema(
+    {
+        "uid": pa.Column("int64", unique=True),
+        "status": pa.Column("string", pa.Check.isin(STATUSES)),
+        "jp": pa.Column("float64", pa.Check.ge(0)),
+    },
+    checks=[
+        pa.Check(lambda df: (df["jp"] == 0) | (df["status"] == "Dihitung"), name="jp_only_when_counted"),
+        pa.Check(
+            lambda df: (df["status"] != "Dihitung") | df["nip_penerima"].str.fullmatch(NIP_PATTERN).fillna(False),
+            name="counted_rows_have_a_nip",
+        ),
+    ],
+    strict=False,
+)
+
+REKAP_PEGAWAI_SCHEMA = pa.DataFrameSchema(
+    {
+        "NIP": pa.Column("string", pa.Check.str_matches(NIP_PATTERN), unique=True),
+        "JP Total": pa.Column("float64", pa.Check.ge(0)),
+        "Kekurangan JP": pa.Column("float64", pa.Check.ge(0)),
+        "Status 20 JP": pa.Column("string", pa.Check.isin(["Terpenuhi", "Belum Terpenuhi"])),
+    },
+    checks=[
+        pa.Check(
+            lambda df: (df["JP Coaching"] + df["JP Mentoring"] + df["JP Pengembangan Lain"] - df["JP Total"]).abs()
+            < 1e-6,
+            name="total_is_the_sum",
+        )
+    ],
+    strict=False,
+)
