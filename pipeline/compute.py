@@ -25,7 +25,7 @@ def assign_status(
     rejecting = findings[findings["uid"].ge(0) & findings["code"].isin(REJECTING_CODES)]
     reasons = rejecting.groupby("uid")["code"].agg(lambda codes: ", ".join(dict.fromkeys(codes)))
     status = pd.Series(DITOLAK, index=acts.index, dtype="string").where(acts["uid"].isin(reasons.index))
-    note = acts["uid"].map(reasons).radd("Ditolak: ").astype("string")
+    note = ("Ditolak: " + acts["uid"].map(reasons).astype("string")).astype("string")
 
     in_period = acts["tanggal"].dt.year.eq(year)
     out = status.isna() & ~in_period

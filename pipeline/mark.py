@@ -8,6 +8,7 @@ The saved zip is rewritten with fixed timestamps so the same inputs give the sam
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -26,6 +27,7 @@ FILLS = {
     "Peringatan": PatternFill(fill_type="solid", start_color="FFFFFF99", end_color="FFFFFF99"),
 }
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def write_marked_copy(source: Path, target: Path, report: pd.DataFrame) -> None:
@@ -89,4 +91,6 @@ def _fix_zip_times(path: Path) -> None:
             fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
             archive.writestr(fixed, data)

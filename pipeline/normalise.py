@@ -210,11 +210,11 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
                     {"file": book.rel, "sheet": sheet.name, "field": name, "letter": letter,
                      "header": sheet.headers[name]}
                 )  # fmt: skip
-            frame = sheet.frame.assign(file=book.rel, sheet=sheet.name, kind=sheet.kind, opd=opd)
-            if sheet.kind == layout.ROSTER:
+            frame = sheet.frame.assign(file=book.rel, sheet=sheet.name, kind=sheet.kind)
+            if sheet.kind == layout.ROSTER:  # keeps its own Perangkat Daerah column
                 roster_frames.append(frame)
                 continue
-            frame = frame.assign(submitted_raw=[submitted] * len(frame), tahun_raw=[tahun] * len(frame))
+            frame = frame.assign(opd=opd, submitted_raw=[submitted] * len(frame), tahun_raw=[tahun] * len(frame))
             frames[sheet.kind].append(frame)
     activities = _concat(frames[layout.COACHING] + frames[layout.MENTORING] + frames[layout.LAIN], start_uid=1)
     evaluations = _concat(frames[layout.EVALUASI], start_uid=len(activities) + 1)

@@ -55,8 +55,9 @@ def rejected_uids(findings: pd.DataFrame) -> pd.Index:
 
 def resolve_activity(acts: pd.DataFrame, profile: Profile) -> pd.Series:
     """Activity key per row: coaching/mentoring from the sheet, the profile's key from Jenis Kegiatan."""
-    lookup = acts["jenis_text"].map(lambda text: profile.activity_for(text) if isinstance(text, str) else None)
-    lookup = lookup.where(~lookup.isin(SESSION_ACTIVITIES))
+    lookup = acts["jenis_text"].astype(object).map(lambda t: profile.activity_for(t) if isinstance(t, str) else None)
+    lookup = lookup.astype(object).astype("string")
+    lookup = lookup.where(~lookup.isin(list(SESSION_ACTIVITIES)))
     return acts["kind"].where(acts["kind"].isin(SESSION_KINDS), lookup).astype("string")
 
 

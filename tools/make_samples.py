@@ -219,13 +219,15 @@ def main() -> None:
     all_rows[OPDS[1][0]]["coaching"].append(dict(shared, no=len(all_rows[OPDS[1][0]]["coaching"]) + 1))
     all_rows[OPDS[2][0]]["coaching"].append(dict(shared, no=len(all_rows[OPDS[2][0]]["coaching"]) + 1))
     for opd, slug in OPDS[:4]:
-        identitas = {"opd": opd, "tahun": YEAR, "tanggal_penyerahan": dt.datetime(YEAR, 12, 10),
+        # Only one OPD states its submission date (late for most sessions: LATE_REPORT shows on its rows).
+        submitted = dt.datetime(YEAR, 12, 10) if slug == "dinas_pupr" else None
+        identitas = {"opd": opd, "tahun": YEAR, "tanggal_penyerahan": submitted,
                      "nama_pengelola": "Pengelola SDM " + slug.upper(), "nip_pengelola": people[0]["nip"]}  # fmt: skip
         write_template(args.output / f"{slug}_2025.xlsx", profile, identitas, all_rows[opd])
     opd, slug = OPDS[4]
     retyped = opd_rows(people, opd, rng)["coaching"]
-    write_retyped(args.output / "kiriman_bappeda" / f"{slug}_coaching_2025.xlsx", people, opd, retyped)
     (args.output / "kiriman_bappeda").mkdir(exist_ok=True)
+    write_retyped(args.output / "kiriman_bappeda" / f"{slug}_coaching_2025.xlsx", people, opd, retyped)
     (args.output / "scan_surat_pengantar.pdf").write_bytes(b"%PDF-1.4\n% contoh pindaian surat pengantar\n%%EOF\n")
     (args.output / "~$dinas_pendidikan_2025.xlsx").write_bytes(b"lock")
 

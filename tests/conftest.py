@@ -1,0 +1,1 @@
+from helpers import folders  # noqa: F401  (fixture)

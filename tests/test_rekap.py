@@ -1,0 +1,156 @@
+"""JP rules, cap, duplicates, period, roster: through the whole run, outputs read back with openpyxl."""
+
+import datetime as dt
+import json
+
+import pytest
+import xlsxwriter
+
+from helpers import A, B, C, by_nip, coaching_row, rekap, sheet_rows, submission
+
+D = dt.date
+
+
+def test_coaching_jp_per_profile(folders):
+    inp, out = folders
+    submission(inp, "opd.xlsx", coaching=[coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 4, 7), skala="Internasional")])
+    rekap(inp, out)
+    assert by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]["JP Coaching"] == 8
+    rekap(inp, out, profile="pangkalpinang-2023")
+    row = by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]
+    assert row["JP Coaching"] == 2 + 4
+    assert row["Status 20 JP"] == "Belum Terpenuhi"
+    assert row["Kekurangan JP"] == 14
+
+
+def test_mentoring_jp_per_profile(folders):
+    inp, out = folders
+    submission(inp, "opd.xlsx", mentoring=[coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 5, 3), skala="Internasional")])
+    rekap(inp, out)
+    assert by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]["JP Mentoring"] == 4
+    rekap(inp, out, profile="pangkalpinang-2023")
+    assert by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]["JP Mentoring"] == 6
+
+
+def test_monthly_cap_counts_the_first_two_by_date_then_row(folders):
+    inp, out = folders
+    rows = [coaching_row(D(2025, 3, 20)), coaching_row(D(2025, 3, 5)), coaching_row(D(2025, 3, 12), giver=C),
+            coaching_row(D(2025, 3, 12)), coaching_row(D(2025, 4, 1))]  # fmt: skip
+    submission(inp, "opd.xlsx", coaching=rows, mentoring=[coaching_row(D(2025, 3, 6))])
+    result = rekap(inp, out)
+    detail = sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan")
+    status = {(r["Sheet"], r["Baris"]): r["Status"] for r in detail}
+    # March 5 (row 3) first; the two on March 12 tie on date: row 4 before row 5; March 20 (row 2) is over.
+    assert status[("Coaching", 3)] == "Dihitung"
+    assert status[("Coaching", 4)] == "Dihitung"
+    assert status[("Coaching", 5)] == "Melebihi Batas Bulanan"
+    assert status[("Coaching", 2)] == "Melebihi Batas Bulanan"
+    assert status[("Coaching", 6)] == "Dihitung"
+    assert status[("Mentoring", 2)] == "Dihitung"  # the cap is per activity
+    person = by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]
+    assert (person["Sesi Coaching Dilaporkan"], person["Sesi Coaching Dihitung"], person["JP Coaching"]) == (5, 3, 12)
+    assert result.reconciliation["capped"] == 2
+
+
+def test_duplicates_within_and_across_files_first_seen_stays(folders):
+    inp, out = folders
+    same = coaching_row(D(2025, 6, 2))
+    submission(inp, "a_opd.xlsx", coaching=[same, same])
+    submission(inp, "b_opd.xlsx", opd="Dinas Lain", coaching=[same, coaching_row(D(2025, 6, 2), giver=C)])
+    result = rekap(inp, out)
+    detail = sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan")
+    status = {(r["File"], r["Baris"]): r["Status"] for r in detail}
+    assert status == {("a_opd.xlsx", 2): "Dihitung", ("a_opd.xlsx", 3): "Duplikat",
+                      ("b_opd.xlsx", 2): "Duplikat", ("b_opd.xlsx", 3): "Dihitung"}  # fmt: skip
+    assert result.reconciliation["duplicate"] == 2
+    notes = {r["Baris"]: r["Keterangan"] for r in detail if r["File"] == "b_opd.xlsx"}
+    assert "a_opd.xlsx, sheet Coaching, baris 2" in notes[2]
+
+
+def test_out_of_period_is_kept_with_zero_jp(folders):
+    inp, out = folders
+    submission(inp, "opd.xlsx", coaching=[coaching_row(D(2024, 12, 30)), coaching_row(D(2025, 1, 2))])
+    result = rekap(inp, out, year=2025)
+    detail = sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan")
+    assert [(r["Status"], r["JP"]) for r in detail] == [("Di Luar Periode", 0), ("Dihitung", 4)]
+    assert result.reconciliation["out_of_period"] == 1
+    codes = {r["Kode"] for r in sheet_rows(out / "validasi" / "opd_validasi.xlsx", "Temuan")}
+    assert "DATE_OUT_OF_PERIOD" in codes
+
+
+def test_roster_employee_without_sessions_appears_with_zero(folders):
+    inp, out = folders
+    submission(inp, "opd.xlsx", coaching=[coaching_row(D(2025, 2, 3))])
+    roster = inp / "pegawai.xlsx"
+    wb = xlsxwriter.Workbook(roster)
+    ws = wb.add_worksheet("Data Pegawai")
+    for r, row in enumerate([["NIP", "Nama", "Jenis Jabatan", "Perangkat Daerah"], [A, "Ani", "JF", "Dinas Uji"],
+                             [B, "Budi", "Pelaksana", "Dinas Uji"]]):  # fmt: skip
+        for c, v in enumerate(row):
+            ws.write_string(r, c, v)
+    wb.close()
+    rekap(inp, out)
+    people = by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))
+    assert people[B]["JP Total"] == 0 and people[B]["Status 20 JP"] == "Belum Terpenuhi"
+    assert people[A]["Nama"] == "Ani"
+    opd = sheet_rows(out / "rekap_2025.xlsx", "Rekap OPD")
+    assert opd == [{"Perangkat Daerah": "Dinas Uji", "Jumlah Pegawai": 2, "Pegawai Ikut Coaching/Mentoring": 1,
+                    "Sesi Dihitung": 1, "JP Total": 4, "Memenuhi 20 JP": 0, "Persentase Memenuhi": 0}]  # fmt: skip
+    indikator = by_nip(sheet_rows(out / "ip_asn_2025.xlsx", "Indikator Kompetensi"))
+    assert indikator[B]["Nilai Indikator 20 JP"] == 0
+    belum = sheet_rows(out / "ip_asn_2025.xlsx", "Belum 20 JP")
+    assert [r["NIP"] for r in belum] == [B, A]  # the one short by more first
+
+
+def test_twenty_jp_met_and_kartu_columns(folders):
+    inp, out = folders
+    coaching = [coaching_row(D(2025, m, 3)) for m in (1, 2, 3)]
+    lain = [{"nip_penerima": A, "nama_penerima": "Ani", "jenis": "Seminar", "tanggal": D(2025, 5, 5), "jumlah_hari": 2},
+            {"nip_penerima": A, "nama_penerima": "Ani", "jenis": "Bimtek", "tanggal": D(2025, 6, 5), "jp_program": 10}]  # fmt: skip
+    submission(inp, "opd.xlsx", coaching=coaching, lain=lain)
+    rekap(inp, out)
+    kartu = by_nip(sheet_rows(out / "ip_asn_2025.xlsx", "Kartu Pengendalian 20 JP"))[A]
+    assert (kartu["Coaching"], kartu["Sosialisasi"], kartu["Pelatihan"], kartu["Total JP"]) == (12, 8, 10, 30)
+    assert kartu["Status 20 JP"] == "Terpenuhi"
+    person = by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]
+    assert (person["JP Pengembangan Lain"], person["JP Total"], person["Kekurangan JP"]) == (18, 30, 0)
+
+
+def test_manifest_reconciles_and_names_every_input(folders):
+    inp, out = folders
+    submission(inp, "opd.xlsx", coaching=[coaching_row(D(2025, 2, 3)), coaching_row("31/02/2025")])
+    (inp / "scan.pdf").write_bytes(b"%PDF-1.4")
+    rekap(inp, out)
+    manifest = json.loads((out / "manifest_2025.json").read_text())
+    assert {k: manifest[k] for k in ("rows_read", "counted", "capped", "duplicate", "out_of_period", "rejected")} == {
+        "rows_read": 2, "counted": 1, "capped": 0, "duplicate": 0, "out_of_period": 0, "rejected": 1}  # fmt: skip
+    assert manifest["profile"]["id"] == "nganjuk-2025" and len(manifest["profile"]["sha256"]) == 64
+    assert {i["path"]: i["status"] for i in manifest["inputs"]} == {"opd.xlsx": "read", "scan.pdf": "skipped"}
+    assert {o["path"] for o in manifest["outputs"]} >= {"rekap_2025.xlsx", "ip_asn_2025.xlsx"}
+
+
+def test_same_input_gives_identical_outputs(folders, tmp_path):
+    inp, out = folders
+    submission(inp, "opd.xlsx", coaching=[coaching_row(D(2025, 2, 3)), coaching_row("bukan tanggal")])
+    rekap(inp, out)
+    first = json.loads((out / "manifest_2025.json").read_text())
+    rekap(inp, tmp_path / "lagi")
+    assert json.loads((tmp_path / "lagi" / "manifest_2025.json").read_text())["outputs"] == first["outputs"]
+
+
+@pytest.mark.parametrize("profile", ["nganjuk-2025", "pangkalpinang-2023"])
+def test_template_has_every_sheet_and_reads_back_empty(tmp_path, profile):
+    from pipeline.cli import main
+
+    path = tmp_path / "template_opd.xlsx"
+    assert main(["template", "--output", str(path), "--profile", profile]) == 0
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Identitas", "Coaching", "Mentoring", "Evaluasi Coaching", "Penilaian Mentor",
+                             "Pengembangan Lain", "Petunjuk"]  # fmt: skip
+    headers = [c.value for c in wb["Coaching"][1]]
+    assert headers[:4] == ["No", "Tanggal", "NIP Coachee", "Nama Coachee"] and headers[-1] == "Bukti"
+    assert wb["Coaching"].column_dimensions["C"].number_format == "@"
+    assert wb["Coaching"].freeze_panes == "A2"
+    assert any("Nasional" in str(dv.formula1) for dv in wb["Coaching"].data_validations.dataValidation)
