@@ -157,10 +157,10 @@ def parse_grade(raw: pd.Series) -> pd.DataFrame:
     major = major.fillna(pd.to_numeric(name_parts[0].map(_ROMAN), errors="coerce"))
     letter = letter.fillna(name_parts[1].str.upper())
     pns_ok = major.notna() & letter.notna()
-    pns_ok &= letter.le(major.map(_MAX_LETTER).fillna("A"))
+    pns_ok = (pns_ok & letter.le(major.map(_MAX_LETTER).fillna("A"))).astype("boolean").fillna(False).astype(bool)
     pppk = text.str.extract(_PPPK_CODE)[0]
     pppk_num = pd.to_numeric(pppk.map(lambda v: _ROMAN.get(v, v) if isinstance(v, str) else v), errors="coerce")
-    pppk_ok = ~pns_ok & pppk_num.between(1, 17)
+    pppk_ok = (~pns_ok & pppk_num.between(1, 17)).astype("boolean").fillna(False).astype(bool)
     letter_value = letter.map(lambda v: ord(v) - 64 if isinstance(v, str) else np.nan)
     grade = (major * 10 + letter_value).where(pns_ok, pppk_num.where(pppk_ok))
     scheme = pd.Series(pd.NA, index=raw.index, dtype="string")

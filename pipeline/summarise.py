@@ -239,8 +239,10 @@ def penilaian_mentor(acts: pd.DataFrame, assessments: pd.DataFrame, eval_status:
 def sertifikat(acts: pd.DataFrame, p: pd.DataFrame, profile: Profile, year: int) -> pd.DataFrame:
     counted = acts[acts["status"].eq(DIHITUNG)]
     g = counted.groupby(["nip_penerima", "activity"], sort=True)
+    ends = counted["tanggal_selesai"].where(counted["tanggal_selesai"] >= counted["tanggal"], counted["tanggal"])
+    g_end = ends.groupby([counted["nip_penerima"], counted["activity"]], sort=True).max()
     out = pd.DataFrame(
-        {"sesi": g.size(), "jp": g["jp"].sum().round(2), "start": g["tanggal"].min(), "end": g["tanggal"].max()}
+        {"sesi": g.size(), "jp": g["jp"].sum().round(2), "start": g["tanggal"].min(), "end": g_end}
     ).reset_index()
     names = p.set_index("nip")
     labels = pd.Series({k: a.label for k, a in profile.activities.items()})

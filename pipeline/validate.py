@@ -97,14 +97,15 @@ def nip_structure(digits: pd.Series, year: int, today: dt.date) -> tuple[pd.Seri
     pppk_ok = tmt_year >= earliest_year
     tmt_ok = pns_ok.where(~pppk, pppk_ok) & tmt_year.le(today.year)
     gender_ok = digits.str[14].isin(["1", "2"])
+    bad_birth, bad_tmt, bad_gender = (~s.astype("boolean").fillna(False).to_numpy(dtype=bool)
+                                      for s in (birth_ok, tmt_ok, gender_ok))  # fmt: skip
     code = pd.Series(
-        np.select([~birth_ok, ~tmt_ok, ~gender_ok], ["NIP_BIRTHDATE", "NIP_TMT", "NIP_GENDER"], default=""),
+        np.select([bad_birth, bad_tmt, bad_gender], ["NIP_BIRTHDATE", "NIP_TMT", "NIP_GENDER"], default=""),
         index=digits.index,
     )
-    detail = pd.Series(
-        np.select([~birth_ok, ~tmt_ok], [digits.str[:8], digits.str[8:14]], default=digits.str[14]),
-        index=digits.index,
-    )
+    parts = [digits.str[:8].to_numpy(dtype=object), digits.str[8:14].to_numpy(dtype=object)]
+    detail = pd.Series(np.select([bad_birth, bad_tmt], parts, default=digits.str[14].to_numpy(dtype=object)),
+                       index=digits.index)  # fmt: skip
     return code.mask(code.eq("")), detail
 
 

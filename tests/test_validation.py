@@ -1,0 +1,129 @@
+"""One test per finding code: a clean submission has no finding; one mistake gives exactly its code, at its cell."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+import xlsxwriter
+
+from helpers import A, B, C, COACH, COACH_NAME, TODAY, coaching_row, rekap, submission
+
+D = dt.date
+
+
+def findings(folder, out, **kwargs) -> pd.DataFrame:
+    result = rekap(folder, out, year=2025, **kwargs)
+    return result.findings
+
+
+def clean_rows() -> dict:
+    return {
+        "coaching": [coaching_row(D(2025, 3, 3), pangkat_penerima="III/a", pangkat_pembimbing="IV/a")],
+        "mentoring": [coaching_row(D(2025, 3, 4), recipient=B, pangkat_penerima="III/a", pangkat_pembimbing="IV/b")],
+        "evaluasi": [{"tanggal": D(2025, 3, 3), "nip_penerima": A, "nip_pembimbing": COACH,
+                      **{f"p{i}": 3 for i in range(1, 10)}}],
+        "penilaian": [{"tanggal": D(2025, 3, 4), "nip_penerima": B, "nip_pembimbing": COACH, "penilaian": "Mampu"}],
+        "lain": [{"nip_penerima": C, "nama_penerima": "Pegawai 1001", "jenis": "Seminar", "tanggal": D(2025, 5, 5)}],
+    }  # fmt: skip
+
+
+def test_clean_submission_has_no_finding(folders):
+    inp, out = folders
+    submission(inp, "opd.xlsx", **clean_rows())
+    assert findings(inp, out).empty
+
+
+# (sheet kind, field, bad value, code, Excel column letter as in the template)
+CELL_CASES = [
+    ("coaching", "tanggal", None, "MISSING_REQUIRED", "B"),
+    ("coaching", "nip_penerima", None, "MISSING_REQUIRED", "C"),
+    ("coaching", "nama_pembimbing", None, "MISSING_REQUIRED", "I"),
+    ("coaching", "nip_penerima", "19850312201001200", "NIP_FORMAT", "C"),
+    ("coaching", "nip_penerima", "1985031220100120AB", "NIP_FORMAT", "C"),
+    ("coaching", "nip_penerima", 198503122010012004.0, "NIP_NUMERIC_PRECISION", "C"),
+    ("coaching", "nip_penerima", "198502302010012004", "NIP_BIRTHDATE", "C"),
+    ("coaching", "nip_penerima", "193001012010012004", "NIP_BIRTHDATE", "C"),
+    ("coaching", "nip_penerima", "198503121995012004", "NIP_TMT", "C"),
+    ("coaching", "nip_penerima", "198503122010132004", "NIP_TMT", "C"),
+    ("coaching", "nip_penerima", "198503122010013004", "NIP_GENDER", "C"),
+    ("coaching", "tanggal", "31/02/2025", "DATE_INVALID", "B"),
+    ("coaching", "tanggal", "kemarin", "DATE_INVALID", "B"),
+    ("coaching", "tanggal", D(2026, 2, 1), "DATE_FUTURE", "B"),
+    ("coaching", "tanggal", D(2024, 12, 31), "DATE_OUT_OF_PERIOD", "B"),
+    ("coaching", "nip_pembimbing", A, "SAME_PERSON", "H"),
+    ("coaching", "pangkat_penerima", "Golongan Z", "PANGKAT_UNKNOWN", "E"),
+    ("coaching", "bukti", None, "EVIDENCE_MISSING", "R"),
+    ("mentoring", "pangkat_pembimbing", "II/c", "MENTOR_JUNIOR", "J"),
+    ("mentoring", "nama_penerima", "Orang Lain", "NAME_MISMATCH", "D"),
+    ("evaluasi", "p5", 4, "SCORE_RANGE", "I"),
+    ("evaluasi", "p9", 2.5, "SCORE_RANGE", "M"),
+    ("evaluasi", "p1", None, "SCORE_RANGE", "E"),
+    ("penilaian", "penilaian", "Cukup", "ASSESSMENT_VALUE", "E"),
+    ("lain", "jenis", "Rapat Koordinasi", "UNKNOWN_ACTIVITY", "D"),
+]
+
+
+@pytest.mark.parametrize(("kind", "field", "value", "code", "letter"), CELL_CASES)
+def test_one_mistake_one_finding_at_its_cell(folders, kind, field, value, code, letter):
+    inp, out = folders
+    rows = clean_rows()
+    rows[kind].append(dict(rows[kind][0], **{field: value}))
+    if field != "tanggal" and kind in ("coaching", "mentoring"):
+        rows[kind][-1]["tanggal"] = D(2025, 4, 4)  # not a duplicate of the clean row
+    if code == "SAME_PERSON":
+        rows[kind][-1]["nama_pembimbing"] = rows[kind][-1]["nama_penerima"]
+    submission(inp, "opd.xlsx", **rows)
+    found = findings(inp, out)
+    assert found[["Kode", "Baris", "Kolom"]].values.tolist() == [[code, 3, letter]]
+    assert found["Pesan"].iloc[0] and found["Saran Perbaikan"].iloc[0]
+
+
+def test_duplicate_and_monthly_cap_findings(folders):
+    inp, out = folders
+    rows = clean_rows()
+    rows["coaching"] += [coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 3, 10)), coaching_row(D(2025, 3, 17))]
+    submission(inp, "opd.xlsx", **rows)
+    found = findings(inp, out)
+    assert found[["Kode", "Baris"]].values.tolist() == [["DUPLICATE_SESSION", 3], ["MONTHLY_CAP", 5]]
+    assert "baris 2" in found["Pesan"].iloc[0]
+
+
+def test_not_in_roster_and_late_report(folders, tmp_path):
+    inp, out = folders
+    rows = clean_rows()
+    roster = tmp_path / "pegawai.xlsx"
+    wb = xlsxwriter.Workbook(roster)
+    ws = wb.add_worksheet("Data Pegawai")
+    for r, (nip, nama) in enumerate([("NIP", "Nama"), (A, "Pegawai 2004"), (B, "Pegawai 1002"), (COACH, COACH_NAME)]):
+        ws.write_string(r, 0, nip)
+        ws.write_string(r, 1, nama)
+    wb.close()
+    path = inp / "opd.xlsx"
+    from pipeline.profiles import load_profile
+    from pipeline.template import write_template
+
+    write_template(path, load_profile("nganjuk-2025"), {"opd": "Dinas Uji", "tahun": 2025,
+                   "tanggal_penyerahan": dt.datetime(2025, 4, 10)}, rows)  # fmt: skip
+    found = findings(inp, out, roster=roster)
+    # both sessions (3 and 4 March) were reported on 10 April, more than a month later
+    assert sorted(found["Kode"]) == ["LATE_REPORT", "LATE_REPORT", "NOT_IN_ROSTER"]
+    assert found.set_index("Kode").loc["NOT_IN_ROSTER", "Sheet"] == "Pengembangan Lain"
+    # Pangkalpinang has no per-session deadline
+    assert "LATE_REPORT" not in set(findings(inp, out, roster=roster, profile="pangkalpinang-2023")["Kode"])
+
+
+def test_rejected_rows_get_zero_and_reconcile(folders):
+    inp, out = folders
+    rows = clean_rows()
+    rows["coaching"].append(dict(rows["coaching"][0], nip_penerima="123", tanggal="bukan tanggal"))
+    submission(inp, "opd.xlsx", **rows)
+    result = rekap(inp, out, year=2025)
+    r = result.reconciliation
+    assert r["rejected"] == 1
+    assert r["rows_read"] == r["counted"] + r["capped"] + r["duplicate"] + r["out_of_period"] + r["rejected"]
+    # one finding per bad cell, not a cascade
+    assert sorted(result.findings["Kode"]) == ["DATE_INVALID", "NIP_FORMAT"]
+
+
+def test_today_is_the_future_limit():
+    assert TODAY == D(2026, 1, 15)
