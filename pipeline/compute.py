@@ -67,8 +67,8 @@ def _key_string(key: pd.DataFrame) -> pd.Series:
 
 
 def _over_monthly_cap(live: pd.DataFrame, profile: Profile) -> tuple[pd.DataFrame, pd.Series]:
-    caps = pd.Series({k: a.max_per_month for k, a in profile.activities.items() if a.max_per_month is not None})
-    limit = live["activity"].map(caps)
+    caps = {k: a.max_per_month for k, a in profile.activities.items() if a.max_per_month is not None}
+    limit = live["activity"].astype(object).map(caps).astype("float64")
     capped = live[limit.notna()].assign(_limit=limit[limit.notna()], _month=live["tanggal"].dt.to_period("M"))
     capped = capped.sort_values(["nip_penerima", "activity", "_month", "tanggal", "uid"], kind="stable")
     rank = capped.groupby(["nip_penerima", "activity", "_month"], sort=False).cumcount()

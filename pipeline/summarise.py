@@ -286,7 +286,7 @@ def belum(p: pd.DataFrame) -> pd.DataFrame:
 
 def indikator(p: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     scores = pd.Series(profile.indicator_20jp)
-    value = p["jenis_jabatan"].map(scores).astype("float64")
+    value = p["jenis_jabatan"].astype(object).map(scores).astype("float64")
     value = value.where(p["status20"].eq(TERPENUHI), 0.0).where(p["jenis_jabatan"].notna())
     return pd.DataFrame(
         {

@@ -150,7 +150,8 @@ def _width(series: pd.Series, header: str, wrap: bool) -> float:
     elif sample.dtype.kind == "f":
         longest = max((len(f"{v:.2f}".rstrip("0").rstrip(".")) for v in sample.dropna()), default=1)
     else:
-        longest = int(sample.astype("string").str.len().max() or 0) if len(sample) else 0
+        lengths = sample.astype("string").str.len()
+        longest = 0 if lengths.isna().all() else int(lengths.max())
     header_need = min(len(header), 24) if len(header) > 12 else len(header)
     width = max(longest, header_need) + 2
     return float(min(width, 45 if wrap else MAX_WIDTH))
