@@ -38,7 +38,10 @@ def assign_status(
     key = live[DEDUP_KEY].assign(nip_pembimbing=live["nip_pembimbing"].fillna(""))
     dup = key.duplicated(keep="first")
     first = live.loc[~dup].assign(_k=_key_string(key[~dup])).set_index("_k")
-    where = (first["file"] + ", sheet " + first["sheet"] + ", baris " + first["row"].astype(str)).astype("string")
+    where = (
+        first["file"].astype("string") + ", sheet " + first["sheet"].astype("string")
+        + ", baris " + first["row"].astype("string")
+    )  # fmt: skip
     dup_rows = live[dup]
     dup_where = _key_string(key[dup]).map(where)
     status = status.mask(status.index.isin(dup_rows.index), DUPLIKAT)

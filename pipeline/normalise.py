@@ -95,7 +95,7 @@ def parse_nip(raw: pd.Series) -> pd.DataFrame:
     numeric = is_number(raw)
     text = cell_text(raw)
     digits = text.where(~numeric).str.replace(r"[\s.\-'’`‘_]", "", regex=True)
-    valid = digits.str.fullmatch(r"\d{18}").fillna(False).astype(bool)
+    valid = digits.str.fullmatch(r"[0-9]{18}").fillna(False).astype(bool)
     return pd.DataFrame(
         {"nip": digits.where(valid), "text": text, "digits": digits, "numeric": numeric}, index=raw.index
     )

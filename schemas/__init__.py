@@ -10,7 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 STATUSES = ("Dihitung", "Melebihi Batas Bulanan", "Duplikat", "Di Luar Periode", "Ditolak")
-NIP_PATTERN = r"^\d{18}$"
+NIP_PATTERN = r"^[0-9]{18}$"
 
 
 def nip_text_schema(columns: list[str]) -> pa.DataFrameSchema:

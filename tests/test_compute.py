@@ -1,0 +1,168 @@
+"""Pure compute stage: conversion table per profile and invariants (Hypothesis)."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.compute import DIHITUNG, assign_status, convert_jp
+from pipeline.findings import empty_findings
+from pipeline.profiles import load_profile
+
+NIPS = ["198503122010012004", "199001152015031002", "198807072012121001"]
+COACHES = ["197001011995031001", "197505052000031002"]
+
+
+def rows(**columns) -> pd.DataFrame:
+    n = len(next(iter(columns.values())))
+    base = {
+        "uid": np.arange(1, n + 1),
+        "file": ["a.xlsx"] * n,
+        "sheet": ["Pengembangan Lain"] * n,
+        "row": np.arange(2, n + 2),
+        "kind": ["lain"] * n,
+        "tanggal": [pd.Timestamp(2025, 5, 5)] * n,
+        "tanggal_text": ["05/05/2025"] * n,
+        "tanggal_selesai": [pd.NaT] * n,
+        "nip_penerima": [NIPS[0]] * n,
+        "nip_pembimbing": [None] * n,
+        "skala": ["Nasional"] * n,
+        "jp_program": [np.nan] * n,
+        "jumlah_hari": [np.nan] * n,
+    }
+    base.update(columns)
+    frame = pd.DataFrame(base)
+    frame["tanggal"] = pd.to_datetime(frame["tanggal"]).astype("datetime64[s]")
+    frame["tanggal_selesai"] = pd.to_datetime(frame["tanggal_selesai"]).astype("datetime64[s]")
+    for c in ("activity", "skala", "nip_penerima", "nip_pembimbing", "tanggal_text"):
+        frame[c] = frame[c].astype("string")
+    return frame
+
+
+# (activity, skala, jp_program, jumlah_hari, days by dates, expected JP) per profile
+CONVERSIONS = {
+    "nganjuk-2025": [
+        ("pendidikan", "Nasional", None, None, None, 20), ("pendidikan", "Internasional", None, None, None, 20),
+        ("pelatihan_struktural", "Nasional", 40, None, None, 40),
+        ("pelatihan_struktural", "Internasional", 40, None, None, 40),
+        ("pelatihan_teknis", "Nasional", 24, None, None, 24),
+        ("pelatihan_teknis", "Internasional", 24, None, None, 28.8),
+        ("pelatihan_manajerial", "Internasional", 30, None, None, 36),
+        ("pelatihan_fungsional", "Internasional", 10, None, None, 12),
+        ("pelatihan_sosial_kultural", "Nasional", 10, None, None, 10), ("penataran", "Internasional", 5, None, None, 6),
+        ("kursus", "Internasional", 10, None, None, 12), ("bimbingan_teknis", "Nasional", 16, None, None, 16),
+        ("seminar", "Nasional", None, 2, None, 8), ("seminar", "Internasional", None, None, 3, 18),
+        ("seminar", "Nasional", None, None, None, 4),
+        ("workshop", "Nasional", None, 2, None, 10), ("workshop", "Internasional", None, 2, None, 14),
+        ("e_learning", "Nasional", 10, 2, None, 6), ("e_learning", "Nasional", 5, 2, None, 5),
+        ("e_learning", "Internasional", 10, 2, None, 8), ("e_learning", "Nasional", None, 1, None, 3),
+        ("belajar_mandiri", "Nasional", 5, 2, None, 4), ("belajar_mandiri", "Internasional", 5, 2, None, 4.8),
+        ("komunitas_belajar", "Nasional", 3, 1, None, 2),
+        ("detasering", "Nasional", None, None, None, 20), ("detasering", "Internasional", None, None, None, 24),
+        ("pertukaran", "Internasional", None, None, None, 24), ("magang", "Nasional", None, None, None, 20),
+        ("patok_banding", "Nasional", None, None, None, 10), ("patok_banding", "Internasional", None, None, None, 20),
+        ("pelatihan_jarak_jauh", "Internasional", 20, None, None, 24),
+        ("pembelajaran_alam_terbuka", "Nasional", 8, None, None, 8),
+        ("coaching", "Nasional", None, None, None, 4), ("coaching", "Internasional", None, None, None, 4),
+        ("mentoring", "Internasional", None, None, None, 2),
+    ],
+    "pangkalpinang-2023": [
+        ("coaching", "Nasional", None, None, None, 2), ("coaching", "Internasional", None, None, None, 4),
+        ("mentoring", "Nasional", None, None, None, 2), ("mentoring", "Internasional", None, None, None, 4),
+        ("pelatihan_nasional", "Internasional", 30, None, None, 30),
+        ("workshop", "Nasional", None, 2, None, 10), ("workshop", "Internasional", None, 2, None, 12),
+        ("seminar", "Internasional", None, 1, None, 6),
+        ("detasering", "Internasional", None, None, None, 24),
+        ("patok_banding", "Internasional", None, None, None, 20),
+        ("e_learning", "Internasional", 12, 2, None, 8), ("pendidikan", "Nasional", None, None, None, 20),
+    ],
+}  # fmt: skip
+CASES = [(p, *case) for p, cases in CONVERSIONS.items() for case in cases]
+
+
+@pytest.mark.parametrize(("profile", "activity", "skala", "jp", "days", "span", "expected"), CASES)
+def test_conversion_row(profile, activity, skala, jp, days, span, expected):
+    end = pd.Timestamp(2025, 5, 5) + pd.Timedelta(days=span - 1) if span else pd.NaT
+    frame = rows(activity=[activity], skala=[skala], jp_program=[jp if jp is not None else np.nan],
+                 jumlah_hari=[days if days is not None else np.nan], tanggal_selesai=[end])  # fmt: skip
+    assert convert_jp(frame, load_profile(profile)).iloc[0] == pytest.approx(expected)
+
+
+def test_every_activity_of_each_profile_has_a_conversion_case():
+    for profile, cases in CONVERSIONS.items():
+        if profile == "nganjuk-2025":
+            assert {c[0] for c in cases} == set(load_profile(profile).activities)
+
+
+session_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["coaching", "mentoring"]),
+        st.sampled_from(NIPS),
+        st.sampled_from(COACHES),
+        st.dates(dt.date(2024, 11, 1), dt.date(2026, 2, 1)),
+        st.booleans(),
+    ),
+    max_size=40,
+)
+
+
+def sessions(data) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = rows(
+        activity=[d[0] for d in data] or [],
+        kind=[d[0] for d in data],
+        nip_penerima=[d[1] for d in data],
+        nip_pembimbing=[d[2] for d in data],
+        tanggal=[pd.Timestamp(d[3]) for d in data],
+        tanggal_text=[d[3].strftime("%d/%m/%Y") for d in data],
+        sheet=["Coaching"] * len(data),
+    ) if data else rows(activity=[])  # fmt: skip
+    findings = empty_findings()
+    rejected = [i + 1 for i, d in enumerate(data) if d[4] and i % 3 == 0]
+    if rejected:
+        findings = pd.DataFrame({"uid": rejected, "file": "a.xlsx", "sheet": "Coaching", "row": 2, "field": "tanggal",
+                                 "value": "", "code": "DATE_INVALID", "detail": ""})  # fmt: skip
+    return frame, findings
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(session_rows, st.sampled_from(["nganjuk-2025", "pangkalpinang-2023"]))
+def test_every_row_ends_in_exactly_one_place_and_the_cap_holds(data, profile_id):
+    profile = load_profile(profile_id)
+    frame, findings = sessions(data)
+    result, _ = assign_status(frame, findings, profile, 2025)
+    counts = result["status"].value_counts()
+    assert counts.sum() == len(frame)
+    counted = result[result["status"].eq(DIHITUNG)]
+    per_month = counted.groupby(["nip_penerima", "activity", counted["tanggal"].dt.to_period("M")]).size()
+    assert (per_month <= 2).all()
+    key = counted[["activity", "nip_penerima", "tanggal", "nip_pembimbing"]]
+    assert not key.duplicated().any()
+    assert (result.loc[result["status"].ne(DIHITUNG), "jp"] == 0).all()
+    assert (counted["tanggal"].dt.year == 2025).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(session_rows)
+def test_deduplication_is_idempotent(data):
+    profile = load_profile("nganjuk-2025")
+    frame, findings = sessions(data)
+    first, _ = assign_status(frame, findings, profile, 2025)
+    kept = first[first["status"].ne("Duplikat")].drop(columns=["status", "keterangan_status", "jp"])
+    again, _ = assign_status(kept.reset_index(drop=True), findings, profile, 2025)
+    assert not again["status"].eq("Duplikat").any()
+    merged = first[first["status"].ne("Duplikat")].set_index("uid")["jp"]
+    assert merged.sum() == pytest.approx(again["jp"].sum())
+
+
+@given(st.from_regex(r"[0-9]{18}", fullmatch=True), st.lists(st.sampled_from([" ", ".", "-", "'"]), max_size=4))
+def test_nip_normalisation_round_trips(nip, separators):
+    from pipeline.normalise import parse_nip
+
+    typed = nip
+    for i, sep in enumerate(separators):
+        pos = [8, 14, 15, 3][i]
+        typed = typed[:pos] + sep + typed[pos:]
+    assert parse_nip(pd.Series([typed], dtype=object))["nip"].iloc[0] == nip
