@@ -14,7 +14,9 @@ EXIT_OK, EXIT_STRICT, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description="Rekap JP coaching & mentoring ASN")
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline", description="Rekap JP coaching & mentoring ASN"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (("rekap", "rekap lengkap + laporan validasi"), ("validate", "hanya laporan validasi")):
         sub = commands.add_parser(name, help=text)
@@ -46,9 +48,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Template ditulis: {args.output}")
             return EXIT_OK
         config = RunConfig(
-            input=args.input, output=args.output, profile=args.profile, year=args.year, roster=args.roster,
-            jobs=max(1, args.jobs), validate_only=args.command == "validate", progress=sys.stderr.isatty(),
-        )  # fmt: skip
+            input=args.input,
+            output=args.output,
+            profile=args.profile,
+            year=args.year,
+            roster=args.roster,
+            jobs=max(1, args.jobs),
+            validate_only=args.command == "validate",
+            progress=sys.stderr.isatty(),
+        )
         result = run(config)
     except (UsageError, ProfileError) as exc:
         print(f"Kesalahan penggunaan: {exc}", file=sys.stderr)
@@ -71,7 +79,10 @@ def summary(result: RunResult, config: RunConfig) -> str:
         ("Duplikat", str(r["duplicate"])),
         ("Di Luar Periode", str(r["out_of_period"])),
         ("Ditolak", str(r["rejected"])),
-        ("Baris evaluasi (diterima/ditolak)", f"{result.evaluations['accepted']}/{result.evaluations['rejected']}"),
+        (
+            "Baris evaluasi (diterima/ditolak)",
+            f"{result.evaluations['accepted']}/{result.evaluations['rejected']}",
+        ),
         ("Temuan (Kesalahan)", f"{len(result.findings)} ({result.kesalahan})"),
         ("Laporan", str(config.output)),
         ("Laporan validasi", str(config.output / "validasi")),

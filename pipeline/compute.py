@@ -10,11 +10,19 @@ from pipeline.profiles import Profile
 from schemas import SESSION_SCHEMA
 
 DIHITUNG, MELEBIHI, DUPLIKAT, LUAR_PERIODE, DITOLAK = (
-    "Dihitung", "Melebihi Batas Bulanan", "Duplikat", "Di Luar Periode", "Ditolak",
-)  # fmt: skip
+    "Dihitung",
+    "Melebihi Batas Bulanan",
+    "Duplikat",
+    "Di Luar Periode",
+    "Ditolak",
+)
 STATUS_KEYS = {
-    DIHITUNG: "counted", MELEBIHI: "capped", DUPLIKAT: "duplicate", LUAR_PERIODE: "out_of_period", DITOLAK: "rejected",
-}  # fmt: skip
+    DIHITUNG: "counted",
+    MELEBIHI: "capped",
+    DUPLIKAT: "duplicate",
+    LUAR_PERIODE: "out_of_period",
+    DITOLAK: "rejected",
+}
 DEDUP_KEY = ["activity", "nip_penerima", "tanggal", "nip_pembimbing"]
 
 
@@ -32,16 +40,21 @@ def assign_status(
     status = status.mask(out, LUAR_PERIODE)
     note = note.mask(out, f"Di luar tahun {year}")
     oop = acts[out]
-    parts = [cell_findings(oop, "tanggal", "DATE_OUT_OF_PERIOD", oop["tanggal"].dt.strftime("%d/%m/%Y"), year)]
+    parts = [
+        cell_findings(oop, "tanggal", "DATE_OUT_OF_PERIOD", oop["tanggal"].dt.strftime("%d/%m/%Y"), year)
+    ]
 
     live = acts[status.isna()]
     key = live[DEDUP_KEY].assign(nip_pembimbing=live["nip_pembimbing"].fillna(""))
     dup = key.duplicated(keep="first")
     first = live.loc[~dup].assign(_k=_key_string(key[~dup])).set_index("_k")
     where = (
-        first["file"].astype("string") + ", sheet " + first["sheet"].astype("string")
-        + ", baris " + first["row"].astype("string")
-    )  # fmt: skip
+        first["file"].astype("string")
+        + ", sheet "
+        + first["sheet"].astype("string")
+        + ", baris "
+        + first["row"].astype("string")
+    )
     dup_rows = live[dup]
     dup_where = _key_string(key[dup]).map(where)
     status = status.mask(status.index.isin(dup_rows.index), DUPLIKAT)
@@ -63,10 +76,13 @@ def assign_status(
 def _key_string(key: pd.DataFrame) -> pd.Series:
     return (
         key["activity"].astype(str)
-        + "|" + key["nip_penerima"].astype(str)
-        + "|" + key["tanggal"].astype(str)
-        + "|" + key["nip_pembimbing"].astype(str)
-    )  # fmt: skip
+        + "|"
+        + key["nip_penerima"].astype(str)
+        + "|"
+        + key["tanggal"].astype(str)
+        + "|"
+        + key["nip_pembimbing"].astype(str)
+    )
 
 
 def _over_monthly_cap(live: pd.DataFrame, profile: Profile) -> tuple[pd.DataFrame, pd.Series]:
@@ -89,11 +105,17 @@ def activity_table(profile: Profile) -> pd.DataFrame:
             jp_int = a.jp_national * a.international_multiplier
         rows.append(
             {
-                "activity": key, "unit": a.unit, "jp_nat": a.jp_national, "jp_int": jp_int,
-                "multiplier": multiplier, "cap_nat": a.max_jp_per_day,
-                "cap_int": a.max_jp_per_day_international, "label": a.label, "kartu": a.kartu_column,
+                "activity": key,
+                "unit": a.unit,
+                "jp_nat": a.jp_national,
+                "jp_int": jp_int,
+                "multiplier": multiplier,
+                "cap_nat": a.max_jp_per_day,
+                "cap_int": a.max_jp_per_day_international,
+                "label": a.label,
+                "kartu": a.kartu_column,
             }
-        )  # fmt: skip
+        )
     return pd.DataFrame(rows).set_index("activity")
 
 
@@ -114,14 +136,23 @@ def convert_jp(acts: pd.DataFrame, profile: Profile) -> pd.Series:
     fixed = pd.Series(np.where(intl, params["jp_int"], params["jp_nat"]), index=acts.index, dtype="float64")
     per_day = fixed * days
     has_intl_cap = params["cap_int"].notna().to_numpy()
-    cap = pd.Series(np.where(intl & has_intl_cap, params["cap_int"], params["cap_nat"]), index=acts.index) * days
+    cap = (
+        pd.Series(np.where(intl & has_intl_cap, params["cap_int"], params["cap_nat"]), index=acts.index)
+        * days
+    )
     programme = acts["jp_program"].where(acts["jp_program"].ge(0))
     capped = programme.where(cap.isna(), np.fmin(programme, cap)).fillna(cap)
     multiplier = pd.Series(
-        np.where(intl & ~has_intl_cap, params["multiplier"].fillna(1.0), 1.0), index=acts.index, dtype="float64"
+        np.where(intl & ~has_intl_cap, params["multiplier"].fillna(1.0), 1.0),
+        index=acts.index,
+        dtype="float64",
     )
     jp = np.select(
-        [params["unit"].isin(["sesi", "kegiatan", "semester"]), params["unit"].eq("hari"), params["unit"].eq("program")],
+        [
+            params["unit"].isin(["sesi", "kegiatan", "semester"]),
+            params["unit"].eq("hari"),
+            params["unit"].eq("program"),
+        ],
         [fixed, per_day, capped * multiplier],
         default=0.0,
     )

@@ -25,65 +25,197 @@ class Rule:
 
 
 _RULES = [
-    Rule("FILE_UNREADABLE", KESALAHAN, "Berkas tidak dapat dibaca: {detail}.",
-         "Simpan ulang berkas dari Excel sebagai .xlsx lalu kirim kembali.", False),
-    Rule("FILE_ENCRYPTED", KESALAHAN, "Berkas dilindungi kata sandi sehingga tidak dapat dibaca.",
-         "Buka berkas, hapus kata sandi (File > Info > Protect Workbook), simpan, lalu kirim kembali.", False),
-    Rule("FILE_UNSUPPORTED", PERINGATAN, "Berkas bukan lembar kerja ({detail}) dan dilewati.",
-         "Kirim data dalam format .xlsx sesuai template; pindai/dokumen pendukung tidak dibaca.", False),
-    Rule("SHEET_MISSING", PERINGATAN, "Tidak ada sheet yang dikenali ({detail}).",
-         "Gunakan template: sheet Coaching, Mentoring, Evaluasi Coaching, Penilaian Mentor, Pengembangan Lain.", False),
-    Rule("HEADER_NOT_FOUND", PERINGATAN, "Baris judul kolom tidak ditemukan pada 20 baris pertama sheet {detail}.",
-         "Pastikan baris judul kolom (mis. Tanggal, NIP Coachee, NIP Coach) ada di 20 baris pertama.", False),
-    Rule("SHEET_HIDDEN", PERINGATAN, "Sheet tersembunyi '{detail}' tidak dibaca.",
-         "Jika data di sheet itu harus dihitung, tampilkan sheet (Unhide) atau pindahkan datanya.", False),
-    Rule("MISSING_REQUIRED", KESALAHAN, "Kolom {column} wajib diisi tetapi kosong.",
-         "Lengkapi {column} pada baris ini.", True),
-    Rule("NIP_FORMAT", KESALAHAN, "NIP '{value}' pada kolom {column} bukan 18 digit ({detail}).",
-         "Periksa kembali NIP pada SK/kartu pegawai; NIP terdiri dari 18 angka.", True),
-    Rule("NIP_NUMERIC_PRECISION", KESALAHAN,
-         "NIP pada kolom {column} tersimpan sebagai angka ({value}); Excel hanya menyimpan 15 digit sehingga "
-         "digit terakhir hilang.",
-         "Format kolom NIP sebagai Teks (Format Cells > Text) lalu ketik ulang NIP lengkap 18 digit.", True),
-    Rule("NIP_BIRTHDATE", KESALAHAN, "NIP '{value}': digit 1-8 ({detail}) bukan tanggal lahir yang sah.",
-         "Digit 1-8 NIP adalah tanggal lahir (TTTTBBHH). Periksa kembali NIP pada SK/kartu pegawai.", True),
-    Rule("NIP_TMT", KESALAHAN, "NIP '{value}': digit 9-14 ({detail}) bukan TMT pengangkatan yang sah.",
-         "Digit 9-14 NIP adalah tahun dan bulan pengangkatan. Periksa kembali NIP pada SK/kartu pegawai.", True),
-    Rule("NIP_GENDER", KESALAHAN, "NIP '{value}': digit ke-15 ({detail}) harus 1 atau 2.",
-         "Digit ke-15 NIP adalah kode jenis kelamin (1 atau 2). Periksa kembali NIP.", True),
-    Rule("DATE_INVALID", KESALAHAN, "'{value}' pada kolom {column} bukan tanggal yang dikenali.",
-         "Tulis tanggal sebagai tanggal Excel atau dd/mm/yyyy, mis. 03/03/2025 atau 3 Maret 2025.", True),
-    Rule("DATE_FUTURE", KESALAHAN, "Tanggal {value} pada kolom {column} belum terjadi (setelah {detail}).",
-         "Periksa tahun dan bulan tanggal kegiatan.", True),
-    Rule("DATE_OUT_OF_PERIOD", PERINGATAN, "Tanggal {value} di luar tahun laporan {detail}; baris tidak dihitung.",
-         "Laporkan kegiatan ini pada rekap tahun yang sesuai, atau perbaiki tahunnya.", False),
-    Rule("SAME_PERSON", KESALAHAN, "NIP pembimbing sama dengan NIP penerima ({value}).",
-         "Isi NIP coach/mentor dengan NIP orang yang membimbing, bukan NIP penerima.", True),
-    Rule("DUPLICATE_SESSION", PERINGATAN, "Sesi yang sama sudah dilaporkan di {detail}; baris ini tidak dihitung.",
-         "Hapus baris ganda, atau perbaiki tanggal/NIP bila memang sesi yang berbeda.", False),
-    Rule("MONTHLY_CAP", PERINGATAN,
-         "Melebihi batas {detail} sesi per bulan untuk penerima ini; baris tidak menambah JP.",
-         "Tidak perlu diperbaiki bila sesinya benar; batas bulanan diatur dalam pedoman.", False),
-    Rule("SCORE_RANGE", KESALAHAN, "Nilai '{value}' pada kolom {column} harus bilangan bulat 1, 2 atau 3.",
-         "Isi 1 (tidak setuju), 2 (netral) atau 3 (setuju).", True),
-    Rule("ASSESSMENT_VALUE", KESALAHAN, "Penilaian '{value}' tidak dikenali.",
-         "Isi salah satu: Sangat Mampu, Mampu, Kurang Mampu, Tidak Mampu.", True),
-    Rule("UNKNOWN_ACTIVITY", KESALAHAN, "Jenis kegiatan '{value}' tidak dikenal dalam profil {detail}.",
-         "Pilih jenis kegiatan dari daftar pada template (sheet Petunjuk).", True),
-    Rule("PANGKAT_UNKNOWN", PERINGATAN, "Pangkat/golongan '{value}' pada kolom {column} tidak dikenali.",
-         "Tulis golongan seperti III/a (PNS) atau IX (PPPK).", False),
-    Rule("NOT_IN_ROSTER", PERINGATAN, "NIP {value} pada kolom {column} tidak ada di Data Pegawai.",
-         "Periksa NIP, atau tambahkan pegawai ke Data Pegawai bila memang pegawai baru.", False),
-    Rule("NAME_MISMATCH", PERINGATAN, "Nama '{value}' berbeda dengan nama '{detail}' untuk NIP yang sama.",
-         "Samakan penulisan nama dengan Data Pegawai/SK.", False),
-    Rule("MENTOR_JUNIOR", PERINGATAN, "Golongan mentor ({value}) lebih rendah dari golongan mentee ({detail}).",
-         "Mentor semestinya pegawai yang lebih senior; periksa kembali data mentor.", False),
-    Rule("EVIDENCE_MISSING", PERINGATAN, "Kolom Bukti kosong.",
-         "Lampirkan tautan/nama berkas bukti kegiatan (formulir yang ditandatangani).", False),
-    Rule("LATE_REPORT", PERINGATAN,
-         "Diserahkan {detail}, lebih dari 1 bulan setelah kegiatan {value}.",
-         "Laporkan kegiatan paling lambat 1 bulan setelah pelaksanaan.", False),
-]  # fmt: skip
+    Rule(
+        "FILE_UNREADABLE",
+        KESALAHAN,
+        "Berkas tidak dapat dibaca: {detail}.",
+        "Simpan ulang berkas dari Excel sebagai .xlsx lalu kirim kembali.",
+        False,
+    ),
+    Rule(
+        "FILE_ENCRYPTED",
+        KESALAHAN,
+        "Berkas dilindungi kata sandi sehingga tidak dapat dibaca.",
+        "Buka berkas, hapus kata sandi (File > Info > Protect Workbook), simpan, lalu kirim kembali.",
+        False,
+    ),
+    Rule(
+        "FILE_UNSUPPORTED",
+        PERINGATAN,
+        "Berkas bukan lembar kerja ({detail}) dan dilewati.",
+        "Kirim data dalam format .xlsx sesuai template; pindai/dokumen pendukung tidak dibaca.",
+        False,
+    ),
+    Rule(
+        "SHEET_MISSING",
+        PERINGATAN,
+        "Tidak ada sheet yang dikenali ({detail}).",
+        "Gunakan template: sheet Coaching, Mentoring, Evaluasi Coaching, Penilaian Mentor, Pengembangan Lain.",
+        False,
+    ),
+    Rule(
+        "HEADER_NOT_FOUND",
+        PERINGATAN,
+        "Baris judul kolom tidak ditemukan pada 20 baris pertama sheet {detail}.",
+        "Pastikan baris judul kolom (mis. Tanggal, NIP Coachee, NIP Coach) ada di 20 baris pertama.",
+        False,
+    ),
+    Rule(
+        "SHEET_HIDDEN",
+        PERINGATAN,
+        "Sheet tersembunyi '{detail}' tidak dibaca.",
+        "Jika data di sheet itu harus dihitung, tampilkan sheet (Unhide) atau pindahkan datanya.",
+        False,
+    ),
+    Rule(
+        "MISSING_REQUIRED",
+        KESALAHAN,
+        "Kolom {column} wajib diisi tetapi kosong.",
+        "Lengkapi {column} pada baris ini.",
+        True,
+    ),
+    Rule(
+        "NIP_FORMAT",
+        KESALAHAN,
+        "NIP '{value}' pada kolom {column} bukan 18 digit ({detail}).",
+        "Periksa kembali NIP pada SK/kartu pegawai; NIP terdiri dari 18 angka.",
+        True,
+    ),
+    Rule(
+        "NIP_NUMERIC_PRECISION",
+        KESALAHAN,
+        "NIP pada kolom {column} tersimpan sebagai angka ({value}); Excel hanya menyimpan 15 digit sehingga "
+        "digit terakhir hilang.",
+        "Format kolom NIP sebagai Teks (Format Cells > Text) lalu ketik ulang NIP lengkap 18 digit.",
+        True,
+    ),
+    Rule(
+        "NIP_BIRTHDATE",
+        KESALAHAN,
+        "NIP '{value}': digit 1-8 ({detail}) bukan tanggal lahir yang sah.",
+        "Digit 1-8 NIP adalah tanggal lahir (TTTTBBHH). Periksa kembali NIP pada SK/kartu pegawai.",
+        True,
+    ),
+    Rule(
+        "NIP_TMT",
+        KESALAHAN,
+        "NIP '{value}': digit 9-14 ({detail}) bukan TMT pengangkatan yang sah.",
+        "Digit 9-14 NIP adalah tahun dan bulan pengangkatan. Periksa kembali NIP pada SK/kartu pegawai.",
+        True,
+    ),
+    Rule(
+        "NIP_GENDER",
+        KESALAHAN,
+        "NIP '{value}': digit ke-15 ({detail}) harus 1 atau 2.",
+        "Digit ke-15 NIP adalah kode jenis kelamin (1 atau 2). Periksa kembali NIP.",
+        True,
+    ),
+    Rule(
+        "DATE_INVALID",
+        KESALAHAN,
+        "'{value}' pada kolom {column} bukan tanggal yang dikenali.",
+        "Tulis tanggal sebagai tanggal Excel atau dd/mm/yyyy, mis. 03/03/2025 atau 3 Maret 2025.",
+        True,
+    ),
+    Rule(
+        "DATE_FUTURE",
+        KESALAHAN,
+        "Tanggal {value} pada kolom {column} belum terjadi (setelah {detail}).",
+        "Periksa tahun dan bulan tanggal kegiatan.",
+        True,
+    ),
+    Rule(
+        "DATE_OUT_OF_PERIOD",
+        PERINGATAN,
+        "Tanggal {value} di luar tahun laporan {detail}; baris tidak dihitung.",
+        "Laporkan kegiatan ini pada rekap tahun yang sesuai, atau perbaiki tahunnya.",
+        False,
+    ),
+    Rule(
+        "SAME_PERSON",
+        KESALAHAN,
+        "NIP pembimbing sama dengan NIP penerima ({value}).",
+        "Isi NIP coach/mentor dengan NIP orang yang membimbing, bukan NIP penerima.",
+        True,
+    ),
+    Rule(
+        "DUPLICATE_SESSION",
+        PERINGATAN,
+        "Sesi yang sama sudah dilaporkan di {detail}; baris ini tidak dihitung.",
+        "Hapus baris ganda, atau perbaiki tanggal/NIP bila memang sesi yang berbeda.",
+        False,
+    ),
+    Rule(
+        "MONTHLY_CAP",
+        PERINGATAN,
+        "Melebihi batas {detail} sesi per bulan untuk penerima ini; baris tidak menambah JP.",
+        "Tidak perlu diperbaiki bila sesinya benar; batas bulanan diatur dalam pedoman.",
+        False,
+    ),
+    Rule(
+        "SCORE_RANGE",
+        KESALAHAN,
+        "Nilai '{value}' pada kolom {column} harus bilangan bulat 1, 2 atau 3.",
+        "Isi 1 (tidak setuju), 2 (netral) atau 3 (setuju).",
+        True,
+    ),
+    Rule(
+        "ASSESSMENT_VALUE",
+        KESALAHAN,
+        "Penilaian '{value}' tidak dikenali.",
+        "Isi salah satu: Sangat Mampu, Mampu, Kurang Mampu, Tidak Mampu.",
+        True,
+    ),
+    Rule(
+        "UNKNOWN_ACTIVITY",
+        KESALAHAN,
+        "Jenis kegiatan '{value}' tidak dikenal dalam profil {detail}.",
+        "Pilih jenis kegiatan dari daftar pada template (sheet Petunjuk).",
+        True,
+    ),
+    Rule(
+        "PANGKAT_UNKNOWN",
+        PERINGATAN,
+        "Pangkat/golongan '{value}' pada kolom {column} tidak dikenali.",
+        "Tulis golongan seperti III/a (PNS) atau IX (PPPK).",
+        False,
+    ),
+    Rule(
+        "NOT_IN_ROSTER",
+        PERINGATAN,
+        "NIP {value} pada kolom {column} tidak ada di Data Pegawai.",
+        "Periksa NIP, atau tambahkan pegawai ke Data Pegawai bila memang pegawai baru.",
+        False,
+    ),
+    Rule(
+        "NAME_MISMATCH",
+        PERINGATAN,
+        "Nama '{value}' berbeda dengan nama '{detail}' untuk NIP yang sama.",
+        "Samakan penulisan nama dengan Data Pegawai/SK.",
+        False,
+    ),
+    Rule(
+        "MENTOR_JUNIOR",
+        PERINGATAN,
+        "Golongan mentor ({value}) lebih rendah dari golongan mentee ({detail}).",
+        "Mentor semestinya pegawai yang lebih senior; periksa kembali data mentor.",
+        False,
+    ),
+    Rule(
+        "EVIDENCE_MISSING",
+        PERINGATAN,
+        "Kolom Bukti kosong.",
+        "Lampirkan tautan/nama berkas bukti kegiatan (formulir yang ditandatangani).",
+        False,
+    ),
+    Rule(
+        "LATE_REPORT",
+        PERINGATAN,
+        "Diserahkan {detail}, lebih dari 1 bulan setelah kegiatan {value}.",
+        "Laporkan kegiatan paling lambat 1 bulan setelah pelaksanaan.",
+        False,
+    ),
+]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
 REJECTING_CODES = frozenset(code for code, rule in RULES.items() if rule.rejects_row)
@@ -94,15 +226,28 @@ REPORT_COLUMNS = ["File", "Sheet", "Baris", "Kolom", "Nilai", "Tingkat", "Kode",
 
 
 def empty_findings() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("uid", "row") else "object") for c in FINDING_COLUMNS})
+    return pd.DataFrame(
+        {c: pd.Series(dtype="int64" if c in ("uid", "row") else "object") for c in FINDING_COLUMNS}
+    )
 
 
 def file_finding(file: str, code: str, detail: str = "", sheet: str = "") -> dict[str, object]:
     """A finding about a whole file or sheet (no row)."""
-    return {"uid": -1, "file": file, "sheet": sheet, "row": 0, "field": "", "value": "", "code": code, "detail": detail}
+    return {
+        "uid": -1,
+        "file": file,
+        "sheet": sheet,
+        "row": 0,
+        "field": "",
+        "value": "",
+        "code": code,
+        "detail": detail,
+    }
 
 
-def cell_findings(rows: pd.DataFrame, field: str, code: str, value: pd.Series, detail: object = "") -> pd.DataFrame:
+def cell_findings(
+    rows: pd.DataFrame, field: str, code: str, value: pd.Series, detail: object = ""
+) -> pd.DataFrame:
     """Findings for the cells of `field` in `rows` (a frame with uid, file, sheet, row)."""
     detail_col = detail.astype("string").fillna("") if isinstance(detail, pd.Series) else str(detail)
     return pd.DataFrame(

@@ -12,8 +12,14 @@ from dataclasses import dataclass
 from pipeline.textnorm import match_key, tokens
 
 COACHING, MENTORING, EVALUASI, PENILAIAN, LAIN, IDENTITAS, ROSTER = (
-    "coaching", "mentoring", "evaluasi", "penilaian", "lain", "identitas", "roster",
-)  # fmt: skip
+    "coaching",
+    "mentoring",
+    "evaluasi",
+    "penilaian",
+    "lain",
+    "identitas",
+    "roster",
+)
 ACTIVITY_KINDS = (COACHING, MENTORING, LAIN)
 EVALUATION_KINDS = (EVALUASI, PENILAIAN)
 
@@ -71,10 +77,20 @@ def _session_fields(kind: str) -> list[Field]:
         *_role_fields(kind, ("nip", "nama", "pangkat", "jabatan", "unit")),
         Field("skala", "Skala", ("skala kegiatan", "nasional internasional", "cakupan")),
         Field("moda", "Moda", ("moda pelaksanaan", "luring daring", "metode", "metode pelaksanaan")),
-        Field("identifikasi", "Identifikasi Kebutuhan Pengembangan", ("identifikasi kebutuhan", "kebutuhan pengembangan")),
-        Field("hubungan", "Hubungan Tanggung Jawab Pekerjaan", ("hubungan tanggung jawab", "hubungan pekerjaan")),
-        Field("kegiatan", "Kegiatan Pengembangan", ("materi bimbingan", "materi", "uraian kegiatan", "topik")),
-        Field("bukti", "Bukti", ("bukti dukung", "link bukti", "bukti kegiatan", "dokumentasi", "tautan bukti")),
+        Field(
+            "identifikasi",
+            "Identifikasi Kebutuhan Pengembangan",
+            ("identifikasi kebutuhan", "kebutuhan pengembangan"),
+        ),
+        Field(
+            "hubungan", "Hubungan Tanggung Jawab Pekerjaan", ("hubungan tanggung jawab", "hubungan pekerjaan")
+        ),
+        Field(
+            "kegiatan", "Kegiatan Pengembangan", ("materi bimbingan", "materi", "uraian kegiatan", "topik")
+        ),
+        Field(
+            "bukti", "Bukti", ("bukti dukung", "link bukti", "bukti kegiatan", "dokumentasi", "tautan bukti")
+        ),
     ]
 
 
@@ -103,9 +119,17 @@ FIELDS: dict[str, list[Field]] = {
         Field("no", "No", ("nomor",)),
         Field("nip_penerima", "NIP", ("nip pegawai", "nip peserta")),
         Field("nama_penerima", "Nama", ("nama pegawai", "nama peserta", "nama lengkap")),
-        Field("jenis", "Jenis Kegiatan", ("jenis", "bentuk kegiatan", "kegiatan", "jenis pengembangan", "nama kegiatan")),
+        Field(
+            "jenis",
+            "Jenis Kegiatan",
+            ("jenis", "bentuk kegiatan", "kegiatan", "jenis pengembangan", "nama kegiatan"),
+        ),
         Field("tanggal", "Tanggal Mulai", ("mulai", "tgl mulai", "tanggal", "tanggal awal", "dari tanggal")),
-        Field("tanggal_selesai", "Tanggal Selesai", ("selesai", "tgl selesai", "tanggal akhir", "sampai tanggal")),
+        Field(
+            "tanggal_selesai",
+            "Tanggal Selesai",
+            ("selesai", "tgl selesai", "tanggal akhir", "sampai tanggal"),
+        ),
         Field("skala", "Skala", ("skala kegiatan", "nasional internasional")),
         Field("jp_program", "JP Program", ("jp", "jumlah jp", "jp pelatihan", "jam pelajaran")),
         Field("jumlah_hari", "Jumlah Hari", ("hari", "lama hari", "durasi hari", "jml hari")),
@@ -117,19 +141,25 @@ FIELDS: dict[str, list[Field]] = {
         Field("pangkat", "Pangkat/Gol", ("pangkat", "gol", "pangkat gol ruang")),
         Field("jabatan", "Jabatan", ("nama jabatan",)),
         Field("jenis_jabatan", "Jenis Jabatan", ("kategori jabatan",)),
-        Field("opd", "Perangkat Daerah", ("opd", "unit organisasi", "instansi", "skpd", "perangkat daerah opd")),
+        Field(
+            "opd", "Perangkat Daerah", ("opd", "unit organisasi", "instansi", "skpd", "perangkat daerah opd")
+        ),
         Field("status", "Status", ("status kepegawaian", "status pegawai", "jenis pegawai")),
     ],
 }
 
 # The recipient's "NIP"/"Nama"/... without a role word belongs to the recipient when the sheet has
 # one such column besides the coach's (SPEC §3.2).
-GENERIC_RECIPIENT = {match_key(a): f"{attr}_penerima" for attr, (_, aliases) in _ATTRIBUTES.items() for a in aliases}
+GENERIC_RECIPIENT = {
+    match_key(a): f"{attr}_penerima" for attr, (_, aliases) in _ATTRIBUTES.items() for a in aliases
+}
 
 IDENTITAS_FIELDS = [
     Field("opd", "Perangkat Daerah", ("opd", "nama perangkat daerah", "instansi", "skpd", "nama opd")),
     Field("tahun", "Tahun", ("tahun laporan", "periode", "tahun anggaran")),
-    Field("tanggal_penyerahan", "Tanggal Penyerahan", ("tanggal laporan", "tanggal pengiriman", "tanggal kirim")),
+    Field(
+        "tanggal_penyerahan", "Tanggal Penyerahan", ("tanggal laporan", "tanggal pengiriman", "tanggal kirim")
+    ),
     Field("nama_pengelola", "Nama Pengelola SDM", ("pengelola sdm", "nama pengelola", "nama petugas")),
     Field("nip_pengelola", "NIP Pengelola SDM", ("nip pengelola", "nip petugas")),
 ]

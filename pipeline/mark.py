@@ -34,16 +34,18 @@ def write_marked_copy(source: Path, target: Path, report: pd.DataFrame) -> None:
     """`report` holds this file's findings in report form (Sheet, Baris, Kolom, Tingkat, Kode, Pesan)."""
     book = _load(source)
     cells = report[report["Sheet"].ne("")].copy()
-    cells["cell"] = cells["Kolom"].where(cells["Kolom"].ne("") & cells["Baris"].gt(0), "A") + cells["Baris"].where(
-        cells["Kolom"].ne("") & cells["Baris"].gt(0), 1
-    ).astype(str)
+    cells["cell"] = cells["Kolom"].where(cells["Kolom"].ne("") & cells["Baris"].gt(0), "A") + cells[
+        "Baris"
+    ].where(cells["Kolom"].ne("") & cells["Baris"].gt(0), 1).astype(str)
     for (sheet, cell), group in cells.groupby(["Sheet", "cell"], sort=True):
         if sheet not in book.sheetnames:
             continue
-        target_cell = book[sheet][cell]
+        target_cell = book[str(sheet)][str(cell)]
         level = KESALAHAN if group["Tingkat"].eq(KESALAHAN).any() else "Peringatan"
         target_cell.fill = FILLS[level]
-        text = "\n".join(f"[{code}] {message}" for code, message in zip(group["Kode"], group["Pesan"], strict=True))
+        text = "\n".join(
+            f"[{code}] {message}" for code, message in zip(group["Kode"], group["Pesan"], strict=True)
+        )
         comment = Comment(text[:30000], "rekap-jp")
         comment.width, comment.height = 320, 40 + 18 * min(len(group), 10) + len(text) // 3
         target_cell.comment = comment
@@ -66,12 +68,14 @@ def _rebuild(source: Path) -> Workbook:
     with source.open("rb") as handle:
         calamine = pc.CalamineWorkbook.from_filelike(handle)
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     for meta in calamine.sheets_metadata:
         ws = book.create_sheet(meta.name[:31])
         if meta.visible != pc.SheetVisibleEnum.Visible:
             ws.sheet_state = "hidden"
-        for r, values in enumerate(calamine.get_sheet_by_name(meta.name).to_python(skip_empty_area=False), start=1):
+        for r, values in enumerate(
+            calamine.get_sheet_by_name(meta.name).to_python(skip_empty_area=False), start=1
+        ):
             for c, value in enumerate(values, start=1):
                 if value == "" or value is None:
                     continue

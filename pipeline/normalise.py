@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from pipeline import layout
-from pipeline.profiles import Profile
 from pipeline.read import WorkbookData
 from pipeline.textnorm import clean_scalar, clean_text
 
@@ -34,21 +33,50 @@ MONTHS = {
     **dict.fromkeys(["november", "nopember", "nov", "nop"], 11),
     **dict.fromkeys(["desember", "des", "dec", "december"], 12),
 }
-_WEEKDAY = r"^(?:senin|selasa|rabu|kamis|jum'?at|jumat|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b[\s,]*"  # noqa: E501
+_WEEKDAY = r"^(?:senin|selasa|rabu|kamis|jum'?at|jumat|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b[\s,]*"
 _NUMERIC_DATE = r"^(\d{1,4})[/\-. ](\d{1,2})[/\-. ](\d{1,4})$"
 _NAMED_DATE = r"^(\d{1,2})[\s\-/.]*([a-z]+)\.?[\s\-/.,]*(\d{4}|\d{2})$"
 
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10, "XI": 11,
-          "XII": 12, "XIII": 13, "XIV": 14, "XV": 15, "XVI": 16, "XVII": 17}  # fmt: skip
+_ROMAN = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+    "XI": 11,
+    "XII": 12,
+    "XIII": 13,
+    "XIV": 14,
+    "XV": 15,
+    "XVI": 16,
+    "XVII": 17,
+}
 _PNS_CODE = r"(?<![A-Z])(IV|III|II|I|[1-4])\s*[/\-. ]?\s*([A-E])(?![A-Z])"
 _PPPK_CODE = r"^(?:PPPK\s*|GOL(?:ONGAN)?\.?\s*)*(XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I|1[0-7]|[1-9])$"
 _RANK_NAMES = {
-    "juru muda": "I/a", "juru muda tingkat i": "I/b", "juru": "I/c", "juru tingkat i": "I/d",
-    "pengatur muda": "II/a", "pengatur muda tingkat i": "II/b", "pengatur": "II/c", "pengatur tingkat i": "II/d",
-    "penata muda": "III/a", "penata muda tingkat i": "III/b", "penata": "III/c", "penata tingkat i": "III/d",
-    "pembina": "IV/a", "pembina tingkat i": "IV/b", "pembina utama muda": "IV/c", "pembina utama madya": "IV/d",
+    "juru muda": "I/a",
+    "juru muda tingkat i": "I/b",
+    "juru": "I/c",
+    "juru tingkat i": "I/d",
+    "pengatur muda": "II/a",
+    "pengatur muda tingkat i": "II/b",
+    "pengatur": "II/c",
+    "pengatur tingkat i": "II/d",
+    "penata muda": "III/a",
+    "penata muda tingkat i": "III/b",
+    "penata": "III/c",
+    "penata tingkat i": "III/d",
+    "pembina": "IV/a",
+    "pembina tingkat i": "IV/b",
+    "pembina utama muda": "IV/c",
+    "pembina utama madya": "IV/d",
     "pembina utama": "IV/e",
-}  # fmt: skip
+}
 _MAX_LETTER = {1: "D", 2: "D", 3: "D", 4: "E"}
 
 
@@ -71,7 +99,7 @@ def type_of(raw: pd.Series) -> pd.Series:
 
 def is_number(raw: pd.Series) -> pd.Series:
     kinds = type_of(raw)
-    return kinds.isin(_NUMBER_TYPES) & ~kinds.eq(bool)
+    return kinds.isin(_NUMBER_TYPES) & ~kinds.isin([bool])
 
 
 def cell_text(raw: pd.Series) -> pd.Series:
@@ -112,8 +140,10 @@ def parse_dates(raw: pd.Series) -> pd.Series:
     if numbers.any():
         serial = pd.to_numeric(raw[numbers], errors="coerce")
         serial = serial.where((serial >= 1) & (serial < 2958466))
-        out.loc[numbers] = pd.to_datetime(np.floor(serial), unit="D", origin=EXCEL_EPOCH).astype("datetime64[s]")
-    texts = kinds.eq(str)
+        out.loc[numbers] = pd.to_datetime(np.floor(serial), unit="D", origin=EXCEL_EPOCH).astype(
+            "datetime64[s]"
+        )
+    texts = kinds.isin([str])
     if texts.any():
         out.loc[texts] = parse_date_text(raw[texts])
     return out
@@ -132,7 +162,7 @@ def parse_date_text(raw: pd.Series) -> pd.Series:
     named_month = named[1].map(MONTHS)
     use_named = named_month.notna()
     day = day.where(~use_named, named[0]).astype("Float64")
-    month = month.where(~use_named, named_month).astype("Float64")
+    month = month.where(~use_named, named_month.astype("Float64"))
     year = year.where(~use_named, named[2])
     year_num = year.astype("Float64")
     year_num = year_num.where(year.str.len().ne(2), year_num + 2000)
@@ -140,7 +170,9 @@ def parse_date_text(raw: pd.Series) -> pd.Series:
     valid = frame.notna().all(axis=1) & frame["month"].between(1, 12) & frame["day"].between(1, 31)
     parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s]")
     if valid.any():
-        parsed.loc[valid] = pd.to_datetime(frame[valid].astype("int64"), errors="coerce").astype("datetime64[s]")
+        parsed.loc[valid] = pd.to_datetime(frame[valid].astype("int64"), errors="coerce").astype(
+            "datetime64[s]"
+        )
     return parsed
 
 
@@ -148,7 +180,7 @@ def parse_grade(raw: pd.Series) -> pd.DataFrame:
     """Pangkat/golongan: `scheme` (PNS/PPPK), `grade` (orderable number), `label` (III/a, IX), `known`."""
     text = clean_text(raw).str.upper()
     pns = text.str.extract(_PNS_CODE)
-    major = pns[0].map(lambda v: _ROMAN.get(v, None) if isinstance(v, str) and not v.isdigit() else v)
+    major = pns[0].map(lambda v: _ROMAN.get(v) if isinstance(v, str) and not v.isdigit() else v)
     major = pd.to_numeric(major, errors="coerce")
     letter = pns[1]
     by_name = text.str.casefold().str.replace(r"\btk\.?\s*", "tingkat ", regex=True)
@@ -157,15 +189,21 @@ def parse_grade(raw: pd.Series) -> pd.DataFrame:
     major = major.fillna(pd.to_numeric(name_parts[0].map(_ROMAN), errors="coerce"))
     letter = letter.fillna(name_parts[1].str.upper())
     pns_ok = major.notna() & letter.notna()
-    pns_ok = (pns_ok & letter.le(major.map(_MAX_LETTER).fillna("A"))).astype("boolean").fillna(False).astype(bool)
+    pns_ok = (
+        (pns_ok & letter.le(major.map(_MAX_LETTER).fillna("A"))).astype("boolean").fillna(False).astype(bool)
+    )
     pppk = text.str.extract(_PPPK_CODE)[0]
-    pppk_num = pd.to_numeric(pppk.map(lambda v: _ROMAN.get(v, v) if isinstance(v, str) else v), errors="coerce")
+    pppk_num = pd.to_numeric(
+        pppk.map(lambda v: _ROMAN.get(v, v) if isinstance(v, str) else v), errors="coerce"
+    )
     pppk_ok = (~pns_ok & pppk_num.between(1, 17)).astype("boolean").fillna(False).astype(bool)
     letter_value = letter.map(lambda v: ord(v) - 64 if isinstance(v, str) else np.nan)
     grade = (major * 10 + letter_value).where(pns_ok, pppk_num.where(pppk_ok))
     scheme = pd.Series(pd.NA, index=raw.index, dtype="string")
     scheme = scheme.mask(pns_ok, "PNS").mask(pppk_ok, "PPPK")
-    return pd.DataFrame({"text": clean_text(raw), "scheme": scheme, "grade": grade, "known": pns_ok | pppk_ok})
+    return pd.DataFrame(
+        {"text": clean_text(raw), "scheme": scheme, "grade": grade, "known": pns_ok | pppk_ok}
+    )
 
 
 def parse_scale(raw: pd.Series) -> pd.Series:
@@ -195,7 +233,9 @@ def name_key(names: pd.Series) -> pd.Series:
 
 def collect(workbooks: list[WorkbookData]) -> Batch:
     """Concatenate the raw sheets of every workbook and type every column."""
-    frames: dict[str, list[pd.DataFrame]] = {k: [] for k in (*layout.ACTIVITY_KINDS, *layout.EVALUATION_KINDS)}
+    frames: dict[str, list[pd.DataFrame]] = {
+        k: [] for k in (*layout.ACTIVITY_KINDS, *layout.EVALUATION_KINDS)
+    }
     roster_frames: list[pd.DataFrame] = []
     layout_rows: list[dict[str, str]] = []
     file_findings: list[dict[str, object]] = []
@@ -207,16 +247,25 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
         for sheet in book.sheets:
             for name, letter in sheet.letters.items():
                 layout_rows.append(
-                    {"file": book.rel, "sheet": sheet.name, "field": name, "letter": letter,
-                     "header": sheet.headers[name]}
-                )  # fmt: skip
+                    {
+                        "file": book.rel,
+                        "sheet": sheet.name,
+                        "field": name,
+                        "letter": letter,
+                        "header": sheet.headers[name],
+                    }
+                )
             frame = sheet.frame.assign(file=book.rel, sheet=sheet.name, kind=sheet.kind)
             if sheet.kind == layout.ROSTER:  # keeps its own Perangkat Daerah column
                 roster_frames.append(frame)
                 continue
-            frame = frame.assign(opd=opd, submitted_raw=[submitted] * len(frame), tahun_raw=[tahun] * len(frame))
+            frame = frame.assign(
+                opd=opd, submitted_raw=[submitted] * len(frame), tahun_raw=[tahun] * len(frame)
+            )
             frames[sheet.kind].append(frame)
-    activities = _concat(frames[layout.COACHING] + frames[layout.MENTORING] + frames[layout.LAIN], start_uid=1)
+    activities = _concat(
+        frames[layout.COACHING] + frames[layout.MENTORING] + frames[layout.LAIN], start_uid=1
+    )
     evaluations = _concat(frames[layout.EVALUASI], start_uid=len(activities) + 1)
     assessments = _concat(frames[layout.PENILAIAN], start_uid=len(activities) + len(evaluations) + 1)
     roster = _concat(roster_frames, start_uid=len(activities) + len(evaluations) + len(assessments) + 1)
@@ -329,8 +378,16 @@ def type_roster(frame: pd.DataFrame) -> pd.DataFrame:
 def normalise_jenis_jabatan(text: pd.Series) -> pd.Series:
     key = text.str.casefold().str.replace(r"[^a-z ]", " ", regex=True).str.split().str.join(" ")
     mapping = {
-        "jpt": "JPT", "jabatan pimpinan tinggi": "JPT", "pimpinan tinggi": "JPT", "jpt pratama": "JPT",
-        "administrator": "Administrator", "pengawas": "Pengawas", "jf": "JF", "fungsional": "JF",
-        "jabatan fungsional": "JF", "pelaksana": "Pelaksana", "jabatan pelaksana": "Pelaksana",
-    }  # fmt: skip
+        "jpt": "JPT",
+        "jabatan pimpinan tinggi": "JPT",
+        "pimpinan tinggi": "JPT",
+        "jpt pratama": "JPT",
+        "administrator": "Administrator",
+        "pengawas": "Pengawas",
+        "jf": "JF",
+        "fungsional": "JF",
+        "jabatan fungsional": "JF",
+        "pelaksana": "Pelaksana",
+        "jabatan pelaksana": "Pelaksana",
+    }
     return key.map(mapping).astype("string")

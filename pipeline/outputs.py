@@ -11,7 +11,15 @@ import pandas as pd
 
 from pipeline.findings import REPORT_COLUMNS
 from pipeline.summarise import DETAIL_COLUMNS, Tables
-from pipeline.write import Book, atomic_path, continuation_names, open_workbook, split_rows, write_frame, write_key_values
+from pipeline.write import (
+    Book,
+    atomic_path,
+    continuation_names,
+    open_workbook,
+    split_rows,
+    write_frame,
+    write_key_values,
+)
 
 
 def write_rekap(path: Path, tables: Tables, headline: list[tuple[str, Any]], year: int) -> list[Path]:
@@ -46,8 +54,6 @@ def _ringkasan(book: Book, tables: Tables, headline: list[tuple[str, Any]]) -> N
     ws = book.sheet("Ringkasan")
     ws.write_string(0, 0, "Rekapitulasi Pengembangan Kompetensi 20 JP", book.title)
     row = write_key_values(book, ws, headline, 2) + 1
-    ws.set_column(0, 0, 38)
-    ws.set_column(1, 1, 22)
     dist_top = row
     row = write_frame(book, ws, tables.jp_distribution, dist_top) + 1
     opd_top = row
@@ -55,8 +61,10 @@ def _ringkasan(book: Book, tables: Tables, headline: list[tuple[str, Any]]) -> N
     row = write_frame(book, ws, opd, opd_top, percent=("Persentase Memenuhi",)) + 1
     month_top = row
     write_frame(book, ws, tables.sessions_per_month, month_top)
-    ws.set_column(0, 0, 38)
-    ws.set_column(1, 2, 22)
+    longest_opd = int(opd["Perangkat Daerah"].str.len().max()) if len(opd) else 0
+    ws.set_column(0, 0, min(max(30, longest_opd + 2), 60))
+    ws.set_column(1, 1, 50)
+    ws.set_column(2, 2, 14)
     wb = book.workbook
     charts = [
         ("column", "Sebaran JP per Pegawai", dist_top, len(tables.jp_distribution), [1]),
@@ -79,7 +87,7 @@ def _ringkasan(book: Book, tables: Tables, headline: list[tuple[str, Any]]) -> N
         chart.set_legend({"position": "bottom"} if len(value_cols) > 1 else {"none": True})
         height = max(288, 24 * count + 80) if kind == "bar" else 288
         chart.set_size({"width": 620, "height": height})
-        ws.insert_chart(anchor, 4, chart)
+        ws.insert_chart(anchor, 3, chart)
         anchor += int(height / 20) + 2
 
 
@@ -97,7 +105,11 @@ def write_findings_report(path: Path, report: pd.DataFrame, title: str) -> None:
         ws = book.sheet("Ringkasan")
         ws.write_string(0, 0, title, book.title)
         kesalahan = int(report["Tingkat"].eq("Kesalahan").sum())
-        pairs = [("Jumlah temuan", len(report)), ("Kesalahan", kesalahan), ("Peringatan", len(report) - kesalahan)]
+        pairs = [
+            ("Jumlah temuan", len(report)),
+            ("Kesalahan", kesalahan),
+            ("Peringatan", len(report) - kesalahan),
+        ]
         row = write_key_values(book, ws, pairs, 2) + 1
         by_code = report.groupby(["Kode", "Tingkat"]).size().rename("Jumlah").reset_index()
         row = write_frame(book, ws, by_code, row) + 1
@@ -109,7 +121,6 @@ def write_findings_report(path: Path, report: pd.DataFrame, title: str) -> None:
             .reset_index()
         )
         write_frame(book, ws, by_file, row)
-        ws.set_column(0, 0, 34)
         book.table("Temuan", report[REPORT_COLUMNS], wrap=("Pesan", "Saran Perbaikan"))
 
 

@@ -20,13 +20,29 @@ JENIS_JABATAN = ("JPT", "Administrator", "Pengawas", "JF", "Pelaksana")
 SESSION_ACTIVITIES = ("coaching", "mentoring")
 
 _TOP_KEYS = {
-    "id", "name", "version", "basis", "other_basis", "yearly_target_jp", "report_deadline_months",
-    "ip_asn", "activities",
-}  # fmt: skip
+    "id",
+    "name",
+    "version",
+    "basis",
+    "other_basis",
+    "yearly_target_jp",
+    "report_deadline_months",
+    "ip_asn",
+    "activities",
+}
 _ACTIVITY_KEYS = {
-    "label", "category", "kartu_column", "unit", "jp_national", "jp_international", "international_multiplier",
-    "max_per_month", "max_jp_per_day", "max_jp_per_day_international", "aliases",
-}  # fmt: skip
+    "label",
+    "category",
+    "kartu_column",
+    "unit",
+    "jp_national",
+    "jp_international",
+    "international_multiplier",
+    "max_per_month",
+    "max_jp_per_day",
+    "max_jp_per_day_international",
+    "aliases",
+}
 _IP_KEYS = {"basis", "dimensions", "categories", "indicator_20jp"}
 
 
@@ -140,14 +156,20 @@ def _parse_activity(key: str, spec: dict[str, Any], source: str) -> Activity:
         raise ProfileError(f"{where}: kartu_column '{spec['kartu_column']}' bukan kolom Kartu Pengendalian.")
     if spec["category"] not in ("klasikal", "non klasikal"):
         raise ProfileError(f"{where}: category harus 'klasikal' atau 'non klasikal'.")
-    numbers = {k: v for k, v in spec.items() if k not in ("label", "category", "kartu_column", "unit", "aliases")}
+    numbers = {
+        k: v for k, v in spec.items() if k not in ("label", "category", "kartu_column", "unit", "aliases")
+    }
     _check_non_negative(numbers, where)
     fixed_unit = spec["unit"] in ("sesi", "kegiatan", "hari", "semester")
     if fixed_unit and "jp_national" not in spec:
         raise ProfileError(f"{where}: unit '{spec['unit']}' membutuhkan jp_national.")
     if fixed_unit and "jp_international" not in spec and "international_multiplier" not in spec:
         raise ProfileError(f"{where}: isi jp_international atau international_multiplier.")
-    if spec["unit"] == "program" and "international_multiplier" not in spec and "max_jp_per_day_international" not in spec:
+    if (
+        spec["unit"] == "program"
+        and "international_multiplier" not in spec
+        and "max_jp_per_day_international" not in spec
+    ):
         raise ProfileError(f"{where}: unit 'program' membutuhkan international_multiplier.")
     return Activity(key=key, **{**spec, "aliases": tuple(spec.get("aliases", ()))})
 

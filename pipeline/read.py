@@ -103,7 +103,9 @@ def check_file_safety(path: Path) -> None:
                     with archive.open(info) as member:
                         start = member.read(4096)
                     if b"<!ENTITY" in start or b"<!DOCTYPE" in start:
-                        raise UnreadableFile("FILE_UNREADABLE", "berisi deklarasi entitas XML yang tidak diizinkan")
+                        raise UnreadableFile(
+                            "FILE_UNREADABLE", "berisi deklarasi entitas XML yang tidak diizinkan"
+                        )
                     if info.filename.startswith("xl/worksheets/"):
                         _check_dimension(start)
     except zipfile.BadZipFile as exc:
@@ -127,7 +129,9 @@ def _check_dimension(start: bytes) -> None:
     rows = int(match.group(2))
     cols = _letters_to_index(match.group(1))
     if rows * cols > MAX_SHEET_CELLS and rows > 100_000:
-        raise UnreadableFile("FILE_UNREADABLE", f"sheet menyatakan {rows:,} baris x {cols:,} kolom, melebihi batas")
+        raise UnreadableFile(
+            "FILE_UNREADABLE", f"sheet menyatakan {rows:,} baris x {cols:,} kolom, melebihi batas"
+        )
 
 
 def read_workbook(path: Path, rel: str) -> WorkbookData:
@@ -172,7 +176,9 @@ def _read_sheets(book: pc.CalamineWorkbook, data: WorkbookData) -> None:
         recognised += 1
         sheet = book.get_sheet_by_name(meta.name)
         if sheet.total_height > MAX_ROWS_PER_SHEET:
-            raise UnreadableFile("FILE_UNREADABLE", f"sheet {meta.name} melebihi {MAX_ROWS_PER_SHEET:,} baris")
+            raise UnreadableFile(
+                "FILE_UNREADABLE", f"sheet {meta.name} melebihi {MAX_ROWS_PER_SHEET:,} baris"
+            )
         rows = sheet.to_python(skip_empty_area=False)
         if kind == layout.IDENTITAS:
             data.identitas = read_identitas(rows)
@@ -255,13 +261,17 @@ def match_headers(kind: str, texts: list[str]) -> dict[str, int]:
     return found
 
 
-def find_header(kind: str, rows: list[list[Any]], merged: list[Any]) -> tuple[int, dict[str, int], list[str]] | None:
+def find_header(
+    kind: str, rows: list[list[Any]], merged: list[Any]
+) -> tuple[int, dict[str, int], list[str]] | None:
     best: tuple[int, dict[str, int], list[str]] | None = None
     for top in range(min(HEADER_SEARCH_ROWS, len(rows))):
         texts = _header_texts(rows, top, merged)
         found = match_headers(kind, texts)
         required = layout.REQUIRED_FIELDS[kind]
-        if sum(f in found for f in required) < min(2, len(required)) or len(found) < min(3, len(required) + 1):
+        if sum(f in found for f in required) < min(2, len(required)) or len(found) < min(
+            3, len(required) + 1
+        ):
             continue
         if best is None or len(found) > len(best[1]):
             best = (top, found, texts)

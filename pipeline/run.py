@@ -89,8 +89,11 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
 
     start = tick()
     batch = collect(workbooks)
-    skipped = [file_finding(f.rel, "FILE_UNSUPPORTED", f.path.suffix.lower() or "tanpa ekstensi") for f in files
-               if not f.is_workbook]  # fmt: skip
+    skipped = [
+        file_finding(f.rel, "FILE_UNSUPPORTED", f.path.suffix.lower() or "tanpa ekstensi")
+        for f in files
+        if not f.is_workbook
+    ]
     batch.file_findings.extend(skipped)
     year = config.year or detect_year(batch)
     timings["normalise"] = tick() - start
@@ -121,7 +124,9 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
     }
     if not config.validate_only:
         manifest_path = config.output / f"manifest_{year}.json"
-        manifest = build_manifest(profile, year, files, workbooks, acts, all_findings, recon, evals, outputs, config)
+        manifest = build_manifest(
+            profile, year, files, workbooks, acts, all_findings, recon, evals, outputs, config
+        )
         write_manifest(manifest_path, manifest)
         outputs.append(manifest_path)
     timings["write"] = tick() - start
@@ -139,7 +144,9 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
 
 
 def read_all(files: list[InputFile], config: RunConfig) -> list[WorkbookData]:
-    bar = tqdm(total=len(files), desc="Membaca berkas", unit="berkas", disable=not config.progress, file=sys.stderr)
+    bar = tqdm(
+        total=len(files), desc="Membaca berkas", unit="berkas", disable=not config.progress, file=sys.stderr
+    )
     try:
         if config.jobs > 1 and len(files) > 3:
             with ProcessPoolExecutor(max_workers=config.jobs) as pool:
@@ -167,7 +174,8 @@ def detect_year(batch: Batch) -> int:
     if not len(acts):
         raise UsageError("Tahun laporan tidak dapat ditentukan (tidak ada baris kegiatan); gunakan --year.")
     per_file = acts.groupby("file").agg(
-        tahun=("tahun", "first"), dated=("tanggal", lambda d: d.dt.year.mode().min() if d.notna().any() else None)
+        tahun=("tahun", "first"),
+        dated=("tanggal", lambda d: d.dt.year.mode().min() if d.notna().any() else None),
     )
     years = per_file["tahun"].where(per_file["tahun"].between(2000, 2100), per_file["dated"]).dropna()
     found = sorted({int(y) for y in years})
@@ -175,7 +183,9 @@ def detect_year(batch: Batch) -> int:
         raise UsageError("Tahun laporan tidak dapat ditentukan dari berkas; gunakan --year.")
     if len(found) > 1:
         listed = ", ".join(str(y) for y in found)
-        raise UsageError(f"Berkas masukan berisi beberapa tahun laporan ({listed}); pilih satu dengan --year.")
+        raise UsageError(
+            f"Berkas masukan berisi beberapa tahun laporan ({listed}); pilih satu dengan --year."
+        )
     return found[0]
 
 
@@ -192,7 +202,9 @@ def report_frame(findings: pd.DataFrame, batch: Batch) -> pd.DataFrame:
     keys = pd.MultiIndex.from_frame(findings[["file", "sheet", "field"]])
     letters = pd.Series(lay["letter"].reindex(keys).to_numpy(), index=findings.index).fillna("")
     headers = pd.Series(lay["header"].reindex(keys).to_numpy(), index=findings.index)
-    canonical = findings.apply(lambda f: _canonical_header(f["sheet"], f["field"]), axis=1) if len(findings) else None
+    canonical = (
+        findings.apply(lambda f: _canonical_header(f["sheet"], f["field"]), axis=1) if len(findings) else None
+    )
     labels = headers.fillna(canonical) if canonical is not None else headers
     report = render(findings, labels.fillna(""), letters)
     report["Perangkat Daerah"] = findings["file"].map(_opd_by_file(batch)).fillna("").to_numpy()
@@ -210,7 +222,8 @@ def _opd_by_file(batch: Batch) -> dict[str, str]:
     found: dict[str, str] = {}
     for frame in (batch.activities, batch.evaluations, batch.assessments):
         if "opd" in frame.columns and len(frame):
-            found.update(frame.drop_duplicates("file").set_index("file")["opd"].dropna().to_dict())
+            pairs = frame.drop_duplicates("file").set_index("file")["opd"].dropna()
+            found.update({str(k): str(v) for k, v in pairs.items()})
     return found
 
 
@@ -234,7 +247,7 @@ def write_main_outputs(
         ("Jumlah pegawai", len(people)),
         ("Pegawai memenuhi 20 JP", met),
         ("Persentase memenuhi 20 JP", f"{(100 * met / len(people)) if len(people) else 0:.2f}%"),
-        ("Total JP", float(people["JP Total"].sum().round(2))),
+        ("Total JP", round(float(people["JP Total"].sum()), 2)),
     ]
     written = write_rekap(output / f"rekap_{year}.xlsx", tables, headline, year)
     ip = output / f"ip_asn_{year}.xlsx"
@@ -277,9 +290,17 @@ def write_validation(
 
 
 def build_manifest(
-    profile: Profile, year: int, files: list[InputFile], workbooks: list[WorkbookData], acts: pd.DataFrame,
-    findings: pd.DataFrame, recon: dict[str, int], evals: dict[str, int], outputs: list[Path], config: RunConfig,
-) -> dict[str, Any]:  # fmt: skip
+    profile: Profile,
+    year: int,
+    files: list[InputFile],
+    workbooks: list[WorkbookData],
+    acts: pd.DataFrame,
+    findings: pd.DataFrame,
+    recon: dict[str, int],
+    evals: dict[str, int],
+    outputs: list[Path],
+    config: RunConfig,
+) -> dict[str, Any]:
     by_rel = {w.rel: w for w in workbooks}
     rows = acts.groupby("file").size()
     rejected = acts[acts["status"].eq("Ditolak")].groupby("file").size()
@@ -297,8 +318,15 @@ def build_manifest(
             }
         )
     if config.roster is not None and config.roster.name not in {f.rel for f in files}:
-        inputs.append({"path": str(config.roster), "sha256": sha256_of(config.roster), "status": "roster",
-                       "rows_read": 0, "rows_rejected": 0})  # fmt: skip
+        inputs.append(
+            {
+                "path": str(config.roster),
+                "sha256": sha256_of(config.roster),
+                "status": "roster",
+                "rows_read": 0,
+                "rows_rejected": 0,
+            }
+        )
     levels = findings["code"].map(lambda c: "Kesalahan" if c in REJECTING_CODES else "")
     return {
         "program": "rekap-jp",
@@ -312,6 +340,7 @@ def build_manifest(
         "evaluations": {**evals, "reconciles": evals["rows_read"] == evals["accepted"] + evals["rejected"]},
         "findings": {"total": len(findings), "rejecting": int(levels.eq("Kesalahan").sum())},
         "outputs": [
-            {"path": p.relative_to(config.output).as_posix(), "sha256": sha256_file(p)} for p in sorted(outputs)
+            {"path": p.relative_to(config.output).as_posix(), "sha256": sha256_file(p)}
+            for p in sorted(outputs)
         ],
     }

@@ -15,8 +15,13 @@ from schemas import REKAP_PEGAWAI_SCHEMA
 
 MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 TERPENUHI, BELUM = "Terpenuhi", "Belum Terpenuhi"
-JP_BINS = ((0, 0, "0 JP"), (0.01, 9.99, "1-9 JP"), (10, 19.99, "10-19 JP"), (20, 39.99, "20-39 JP"),
-           (40, np.inf, ">= 40 JP"))  # fmt: skip
+JP_BINS = (
+    (0, 0, "0 JP"),
+    (0.01, 9.99, "1-9 JP"),
+    (10, 19.99, "10-19 JP"),
+    (20, 39.99, "20-39 JP"),
+    (40, np.inf, ">= 40 JP"),
+)
 
 
 @dataclass
@@ -36,7 +41,9 @@ class Tables:
     sessions_per_month: pd.DataFrame
 
 
-def build_tables(batch: Batch, acts: pd.DataFrame, eval_status: pd.DataFrame, profile: Profile, year: int) -> Tables:
+def build_tables(
+    batch: Batch, acts: pd.DataFrame, eval_status: pd.DataFrame, profile: Profile, year: int
+) -> Tables:
     people = employees(acts, batch.roster)
     per_person = person_totals(acts, people, profile)
     rekap = rekap_pegawai(per_person)
@@ -63,7 +70,8 @@ def employees(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
     """The workforce: the roster (when given), then every recipient of a non-rejected row not on it."""
     columns = ["nip", "nama", "opd", "jenis_jabatan"]
     seen = acts[acts["status"].ne(DITOLAK) & acts["nip_penerima"].notna()].sort_values("uid")
-    recipients = seen.rename(columns={"nip_penerima": "nip", "nama_penerima": "nama"}).assign(jenis_jabatan=pd.NA)
+    recipients = seen.rename(columns={"nip_penerima": "nip", "nama_penerima": "nama"})
+    recipients["jenis_jabatan"] = pd.Series(pd.NA, index=recipients.index, dtype="string")
     recipients = recipients[columns].drop_duplicates("nip")
     if roster is None:
         return recipients.reset_index(drop=True)
@@ -91,7 +99,9 @@ def person_totals(acts: pd.DataFrame, people: pd.DataFrame, profile: Profile) ->
     for column in KARTU_COLUMNS:
         source = by_column[column] if column in by_column.columns else pd.Series(dtype="float64")
         out[column] = out["nip"].map(source).fillna(0.0).astype("float64").round(2)
-    out["jp_lain"] = out[[c for c in KARTU_COLUMNS if c not in ("Coaching", "Mentoring")]].sum(axis=1).round(2)
+    out["jp_lain"] = (
+        out[[c for c in KARTU_COLUMNS if c not in ("Coaching", "Mentoring")]].sum(axis=1).round(2)
+    )
     out["jp_total"] = (out["Coaching"] + out["Mentoring"] + out["jp_lain"]).round(2)
     target = profile.yearly_target_jp
     out["status20"] = np.where(out["jp_total"] >= target, TERPENUHI, BELUM)
@@ -136,7 +146,9 @@ def rekap_bulanan(acts: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
 
 def rekap_opd(p: pd.DataFrame) -> pd.DataFrame:
     sessions = p["coaching_counted"] + p["mentoring_counted"]
-    g = p.assign(ikut=sessions.gt(0), sesi=sessions, met=p["status20"].eq(TERPENUHI)).groupby("opd", sort=True)
+    g = p.assign(ikut=sessions.gt(0), sesi=sessions, met=p["status20"].eq(TERPENUHI)).groupby(
+        "opd", sort=True
+    )
     out = pd.DataFrame(
         {
             "Jumlah Pegawai": g.size(),
@@ -180,8 +192,23 @@ def detail(acts: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     )
 
 
-DETAIL_COLUMNS = ["ID", "File", "Sheet", "Baris", "Perangkat Daerah", "Jenis", "Tanggal", "NIP Penerima",
-                  "Nama Penerima", "NIP Pembimbing", "Nama Pembimbing", "Skala", "Status", "Keterangan", "JP"]  # fmt: skip
+DETAIL_COLUMNS = [
+    "ID",
+    "File",
+    "Sheet",
+    "Baris",
+    "Perangkat Daerah",
+    "Jenis",
+    "Tanggal",
+    "NIP Penerima",
+    "Nama Penerima",
+    "NIP Pembimbing",
+    "Nama Pembimbing",
+    "Skala",
+    "Status",
+    "Keterangan",
+    "JP",
+]
 
 
 def _giver_names(acts: pd.DataFrame, activity: str) -> pd.Series:
@@ -196,25 +223,35 @@ def _pair_key(frame: pd.DataFrame, with_date: bool) -> pd.Series:
 
 def evaluasi_coach(acts: pd.DataFrame, evals: pd.DataFrame, eval_status: pd.DataFrame) -> pd.DataFrame:
     sessions = acts[acts["activity"].eq("coaching") & acts["status"].isin([DIHITUNG, MELEBIHI])]
-    accepted = evals[evals["uid"].isin(eval_status.loc[eval_status["accepted"], "uid"])] if len(evals) else evals
+    accepted = (
+        evals[evals["uid"].isin(eval_status.loc[eval_status["accepted"], "uid"])] if len(evals) else evals
+    )
     scores = list(layout.SCORE_FIELDS)
     evaluated = set(_pair_key(accepted, True)) if len(accepted) else set()
     no_eval = sessions[~_pair_key(sessions, True).isin(evaluated)].groupby("nip_pembimbing").size()
-    coaches = sorted(set(sessions["nip_pembimbing"].dropna()) | set(accepted.get("nip_pembimbing", pd.Series()).dropna()))
+    coaches = sorted(
+        set(sessions["nip_pembimbing"].dropna()) | set(accepted.get("nip_pembimbing", pd.Series()).dropna())
+    )
     out = pd.DataFrame({"NIP Coach": pd.Series(coaches, dtype="string")})
     out["Nama Coach"] = out["NIP Coach"].map(_giver_names(acts, "coaching")).fillna("")
-    out["Jumlah Sesi"] = out["NIP Coach"].map(sessions.groupby("nip_pembimbing").size()).fillna(0).astype("int64")
+    out["Jumlah Sesi"] = (
+        out["NIP Coach"].map(sessions.groupby("nip_pembimbing").size()).fillna(0).astype("int64")
+    )
     counts = accepted.groupby("nip_pembimbing").size() if len(accepted) else pd.Series(dtype="int64")
     out["Jumlah Evaluasi"] = out["NIP Coach"].map(counts).fillna(0).astype("int64")
     out["Sesi Tanpa Evaluasi"] = out["NIP Coach"].map(no_eval).fillna(0).astype("int64")
-    means = accepted.groupby("nip_pembimbing")[scores].mean() if len(accepted) else pd.DataFrame(columns=scores)
+    means = (
+        accepted.groupby("nip_pembimbing")[scores].mean() if len(accepted) else pd.DataFrame(columns=scores)
+    )
     for score in scores:
         out[score.upper()] = out["NIP Coach"].map(means[score]).astype("float64").round(2)
     out["Rata-rata"] = out[[s.upper() for s in scores]].mean(axis=1).round(2)
     return out
 
 
-def penilaian_mentor(acts: pd.DataFrame, assessments: pd.DataFrame, eval_status: pd.DataFrame) -> pd.DataFrame:
+def penilaian_mentor(
+    acts: pd.DataFrame, assessments: pd.DataFrame, eval_status: pd.DataFrame
+) -> pd.DataFrame:
     sessions = acts[acts["activity"].eq("mentoring") & acts["status"].isin([DIHITUNG, MELEBIHI])]
     accepted = (
         assessments[assessments["uid"].isin(eval_status.loc[eval_status["accepted"], "uid"])]
@@ -224,12 +261,20 @@ def penilaian_mentor(acts: pd.DataFrame, assessments: pd.DataFrame, eval_status:
     assessed = set(_pair_key(accepted, False)) if len(accepted) else set()
     pairs = sessions.drop_duplicates(["nip_penerima", "nip_pembimbing"])
     unassessed = pairs[~_pair_key(pairs, False).isin(assessed)].groupby("nip_pembimbing").size()
-    mentors = sorted(set(sessions["nip_pembimbing"].dropna()) | set(accepted.get("nip_pembimbing", pd.Series()).dropna()))
+    mentors = sorted(
+        set(sessions["nip_pembimbing"].dropna()) | set(accepted.get("nip_pembimbing", pd.Series()).dropna())
+    )
     out = pd.DataFrame({"NIP Mentor": pd.Series(mentors, dtype="string")})
     out["Nama Mentor"] = out["NIP Mentor"].map(_giver_names(acts, "mentoring")).fillna("")
-    out["Jumlah Sesi"] = out["NIP Mentor"].map(sessions.groupby("nip_pembimbing").size()).fillna(0).astype("int64")
+    out["Jumlah Sesi"] = (
+        out["NIP Mentor"].map(sessions.groupby("nip_pembimbing").size()).fillna(0).astype("int64")
+    )
     for level in layout.PENILAIAN_LEVELS:
-        hits = accepted[accepted["penilaian"].eq(level)].groupby("nip_pembimbing").size() if len(accepted) else {}
+        hits: pd.Series | dict[str, int] = (
+            accepted[accepted["penilaian"].eq(level)].groupby("nip_pembimbing").size()
+            if len(accepted)
+            else {}
+        )
         out[level] = out["NIP Mentor"].map(hits).fillna(0).astype("int64")
     out["Jumlah Penilaian"] = out[list(layout.PENILAIAN_LEVELS)].sum(axis=1)
     out["Mentee Tanpa Penilaian"] = out["NIP Mentor"].map(unassessed).fillna(0).astype("int64")
@@ -239,7 +284,9 @@ def penilaian_mentor(acts: pd.DataFrame, assessments: pd.DataFrame, eval_status:
 def sertifikat(acts: pd.DataFrame, p: pd.DataFrame, profile: Profile, year: int) -> pd.DataFrame:
     counted = acts[acts["status"].eq(DIHITUNG)]
     g = counted.groupby(["nip_penerima", "activity"], sort=True)
-    ends = counted["tanggal_selesai"].where(counted["tanggal_selesai"] >= counted["tanggal"], counted["tanggal"])
+    ends = counted["tanggal_selesai"].where(
+        counted["tanggal_selesai"] >= counted["tanggal"], counted["tanggal"]
+    )
     g_end = ends.groupby([counted["nip_penerima"], counted["activity"]], sort=True).max()
     out = pd.DataFrame(
         {"sesi": g.size(), "jp": g["jp"].sum().round(2), "start": g["tanggal"].min(), "end": g_end}
@@ -262,8 +309,14 @@ def sertifikat(acts: pd.DataFrame, p: pd.DataFrame, profile: Profile, year: int)
 
 
 def kartu(p: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({"No": np.arange(1, len(p) + 1), "NIP": p["nip"].astype("string"), "Nama": p["nama"],
-                        "Perangkat Daerah": p["opd"]})  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "No": np.arange(1, len(p) + 1),
+            "NIP": p["nip"].astype("string"),
+            "Nama": p["nama"],
+            "Perangkat Daerah": p["opd"],
+        }
+    )
     for column in KARTU_COLUMNS:
         out[column] = p[column]
     out["Total JP"] = p["jp_total"]
@@ -272,7 +325,9 @@ def kartu(p: pd.DataFrame) -> pd.DataFrame:
 
 
 def belum(p: pd.DataFrame) -> pd.DataFrame:
-    short = p[p["status20"].eq(BELUM)].sort_values(["opd", "kekurangan", "nama"], ascending=[True, False, True])
+    short = p[p["status20"].eq(BELUM)].sort_values(
+        ["opd", "kekurangan", "nama"], ascending=[True, False, True]
+    )
     return pd.DataFrame(
         {
             "Perangkat Daerah": short["opd"],
@@ -310,5 +365,9 @@ def sessions_per_month(acts: pd.DataFrame) -> pd.DataFrame:
     )
     table = table.reindex(index=range(1, 13), columns=["coaching", "mentoring"]).fillna(0).astype("int64")
     return pd.DataFrame(
-        {"Bulan": list(MONTHS_ID), "Coaching": table["coaching"].to_numpy(), "Mentoring": table["mentoring"].to_numpy()}
+        {
+            "Bulan": list(MONTHS_ID),
+            "Coaching": table["coaching"].to_numpy(),
+            "Mentoring": table["mentoring"].to_numpy(),
+        }
     )

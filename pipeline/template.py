@@ -89,7 +89,9 @@ def _activity_sheet(book: Book, kind: str, profile: Profile, rows: list[dict[str
     for col, field in enumerate(fields):
         choices = _choices(field.name, profile)
         if choices:
-            ws.data_validation(1, col, last, col, {"validate": "list", "source": choices, "ignore_blank": True})
+            ws.data_validation(
+                1, col, last, col, {"validate": "list", "source": choices, "ignore_blank": True}
+            )
     for r, values in enumerate(rows, start=1):
         for col, field in enumerate(fields):
             _write_value(book, ws, r, col, field.name, values.get(field.name))

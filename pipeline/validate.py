@@ -50,12 +50,18 @@ def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.Da
 
 
 def rejected_uids(findings: pd.DataFrame) -> pd.Index:
-    return pd.Index(findings.loc[findings["code"].isin(REJECTING_CODES) & findings["uid"].ge(0), "uid"].unique())
+    return pd.Index(
+        findings.loc[findings["code"].isin(REJECTING_CODES) & findings["uid"].ge(0), "uid"].unique()
+    )
 
 
 def resolve_activity(acts: pd.DataFrame, profile: Profile) -> pd.Series:
     """Activity key per row: coaching/mentoring from the sheet, the profile's key from Jenis Kegiatan."""
-    lookup = acts["jenis_text"].astype(object).map(lambda t: profile.activity_for(t) if isinstance(t, str) else None)
+    lookup = (
+        acts["jenis_text"]
+        .astype(object)
+        .map(lambda t: profile.activity_for(t) if isinstance(t, str) else None)
+    )
     lookup = lookup.astype(object).astype("string")
     lookup = lookup.where(~lookup.isin(list(SESSION_ACTIVITIES)))
     return acts["kind"].where(acts["kind"].isin(SESSION_KINDS), lookup).astype("string")
@@ -97,15 +103,18 @@ def nip_structure(digits: pd.Series, year: int, today: dt.date) -> tuple[pd.Seri
     pppk_ok = tmt_year >= earliest_year
     tmt_ok = pns_ok.where(~pppk, pppk_ok) & tmt_year.le(today.year)
     gender_ok = digits.str[14].isin(["1", "2"])
-    bad_birth, bad_tmt, bad_gender = (~s.astype("boolean").fillna(False).to_numpy(dtype=bool)
-                                      for s in (birth_ok, tmt_ok, gender_ok))  # fmt: skip
+    bad_birth, bad_tmt, bad_gender = (
+        ~s.astype("boolean").fillna(False).to_numpy(dtype=bool) for s in (birth_ok, tmt_ok, gender_ok)
+    )
     code = pd.Series(
         np.select([bad_birth, bad_tmt, bad_gender], ["NIP_BIRTHDATE", "NIP_TMT", "NIP_GENDER"], default=""),
         index=digits.index,
     )
     parts = [digits.str[:8].to_numpy(dtype=object), digits.str[8:14].to_numpy(dtype=object)]
-    detail = pd.Series(np.select([bad_birth, bad_tmt], parts, default=digits.str[14].to_numpy(dtype=object)),
-                       index=digits.index)  # fmt: skip
+    detail = pd.Series(
+        np.select([bad_birth, bad_tmt], parts, default=digits.str[14].to_numpy(dtype=object)),
+        index=digits.index,
+    )
     return code.mask(code.eq("")), detail
 
 
@@ -188,7 +197,11 @@ def check_mentor_junior(acts: pd.DataFrame) -> pd.DataFrame:
     junior = comparable.fillna(False) & acts["grade_pembimbing"].lt(acts["grade_penerima"]).fillna(False)
     rows = acts[junior]
     return cell_findings(
-        rows, "pangkat_pembimbing", "MENTOR_JUNIOR", rows["pangkat_pembimbing_text"], rows["pangkat_penerima_text"]
+        rows,
+        "pangkat_pembimbing",
+        "MENTOR_JUNIOR",
+        rows["pangkat_pembimbing_text"],
+        rows["pangkat_penerima_text"],
     )
 
 
@@ -235,10 +248,15 @@ def check_name_mismatch(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.D
     differs = name_key(people["nama"]).ne(name_key(expected)) & expected.notna()
     rows = people[differs]
     parts = [
-        cell_findings(rows[rows["field"].eq(f)], f, "NAME_MISMATCH", rows.loc[rows["field"].eq(f), "nama"],
-                      expected[differs][rows["field"].eq(f)])
+        cell_findings(
+            rows[rows["field"].eq(f)],
+            f,
+            "NAME_MISMATCH",
+            rows.loc[rows["field"].eq(f), "nama"],
+            expected[differs][rows["field"].eq(f)],
+        )
         for f in ("nama_penerima", "nama_pembimbing")
-    ]  # fmt: skip
+    ]
     return concat_findings(parts)
 
 

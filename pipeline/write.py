@@ -65,7 +65,9 @@ class Book:
 
     def __post_init__(self) -> None:
         add = self.workbook.add_format
-        self.header = add({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
+        self.header = add(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+        )
         self.text = add({"num_format": "@"})
         self.date = add({"num_format": "dd/mm/yyyy"})
         self.integer = add({"num_format": "0"})
@@ -74,9 +76,15 @@ class Book:
         self.title = add({"bold": True, "font_size": 14})
         self.bold = add({"bold": True})
         self.wrap = add({"text_wrap": True, "valign": "top"})
+        self.left = add({"align": "left", "text_wrap": True, "valign": "top", "num_format": "@"})
+        self.left_number = add({"align": "left"})
 
     def sheet(self, name: str) -> Worksheet:
-        return self.workbook.add_worksheet(name)
+        ws = self.workbook.add_worksheet(name)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)  # one page wide when printed
+        return ws
 
     def table(
         self, name: str, frame: pd.DataFrame, percent: tuple[str, ...] = (), wrap: tuple[str, ...] = ()
@@ -85,6 +93,7 @@ class Book:
         ws = self.sheet(name)
         write_frame(self, ws, frame, 0, percent=percent, wrap=wrap)
         ws.freeze_panes(1, 0)
+        ws.repeat_rows(0)
         ws.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
         return ws
 
@@ -105,7 +114,9 @@ def _column_writer(
         fmt = book.percent if percent else book.number
         return values, lambda r, c, v: ws.write_number(r, c, v, fmt)
     fmt = book.wrap if wrap else book.text
-    values = [None if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v for v in series]
+    values = [
+        None if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v for v in series
+    ]
     return values, lambda r, c, v: _write_cell(ws, r, c, v, fmt, book)
 
 
@@ -123,24 +134,46 @@ def _write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Any, book: B
 
 
 def write_frame(
-    book: Book, ws: Worksheet, frame: pd.DataFrame, first_row: int, first_col: int = 0,
-    percent: tuple[str, ...] = (), wrap: tuple[str, ...] = (),
-) -> int:  # fmt: skip
+    book: Book,
+    ws: Worksheet,
+    frame: pd.DataFrame,
+    first_row: int,
+    first_col: int = 0,
+    percent: tuple[str, ...] = (),
+    wrap: tuple[str, ...] = (),
+) -> int:
     """Write header + rows from (first_row, first_col); returns the next free row."""
-    columns = [
-        _column_writer(book, ws, frame[name], name in percent, name in wrap) for name in frame.columns
-    ]
+    columns = [_column_writer(book, ws, frame[name], name in percent, name in wrap) for name in frame.columns]
+    widths = [_width(frame[name], str(name), name in wrap) for name in frame.columns]
+    heights = _row_heights(
+        frame, [n for n in frame.columns if n in wrap], dict(zip(frame.columns, widths, strict=True))
+    )
     for offset, name in enumerate(frame.columns):
         ws.write_string(first_row, first_col + offset, str(name), book.header)
     for i in range(len(frame)):
         row = first_row + 1 + i
+        if heights is not None and heights[i] > 1:
+            ws.set_row(row, 15 * heights[i])
         for offset, (values, writer) in enumerate(columns):
             value = values[i]
             if value is not None:
                 writer(row, first_col + offset, value)
-    for offset, name in enumerate(frame.columns):
-        ws.set_column(first_col + offset, first_col + offset, _width(frame[name], str(name), name in wrap))
+    for offset, width in enumerate(widths):
+        ws.set_column(first_col + offset, first_col + offset, width)
     return first_row + 1 + len(frame)
+
+
+def _row_heights(frame: pd.DataFrame, wrapped: list[str], widths: dict[str, float]) -> list[int] | None:
+    """Lines each row needs so wrapped text shows whole (Excel does not size rows written by xlsxwriter)."""
+    if not wrapped or not len(frame):
+        return None
+    lines = [
+        np.ceil(
+            frame[name].astype("string").str.len().fillna(0).to_numpy(dtype=float) / max(widths[name] - 3, 1)
+        )
+        for name in wrapped
+    ]
+    return np.maximum.reduce(lines).astype(int).tolist()
 
 
 def _width(series: pd.Series, header: str, wrap: bool) -> float:
@@ -160,8 +193,13 @@ def _width(series: pd.Series, header: str, wrap: bool) -> float:
 def write_key_values(book: Book, ws: Worksheet, pairs: list[tuple[str, Any]], first_row: int) -> int:
     for offset, (label, value) in enumerate(pairs):
         row = first_row + offset
+        if isinstance(value, str) and len(value) > 60:
+            ws.set_row(row, 15 * math.ceil(len(value) / 45))
         ws.write_string(row, 0, label, book.bold)
-        _write_cell(ws, row, 1, value, book.text, book)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            ws.write_number(row, 1, value, book.left_number)
+        else:
+            _write_cell(ws, row, 1, value, book.left, book)
     return first_row + len(pairs)
 
 
@@ -174,4 +212,3 @@ def split_rows(frame: pd.DataFrame, limit: int = EXCEL_MAX_ROWS - 1) -> list[pd.
 
 def continuation_names(base: str, count: int) -> list[str]:
     return [base if i == 0 else f"{base} ({i + 1})" for i in range(count)]
-

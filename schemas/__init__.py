@@ -50,7 +50,9 @@ SESSION_SCHEMA = pa.DataFrameSchema(
     checks=[
         pa.Check(lambda df: (df["jp"] == 0) | (df["status"] == "Dihitung"), name="jp_only_when_counted"),
         pa.Check(
-            lambda df: (df["status"] != "Dihitung") | df["nip_penerima"].str.fullmatch(NIP_PATTERN).fillna(False),
+            lambda df: (
+                (df["status"] != "Dihitung") | df["nip_penerima"].str.fullmatch(NIP_PATTERN).fillna(False)
+            ),
             name="counted_rows_have_a_nip",
         ),
     ],
@@ -66,8 +68,10 @@ REKAP_PEGAWAI_SCHEMA = pa.DataFrameSchema(
     },
     checks=[
         pa.Check(
-            lambda df: (df["JP Coaching"] + df["JP Mentoring"] + df["JP Pengembangan Lain"] - df["JP Total"]).abs()
-            < 1e-6,
+            lambda df: (
+                (df["JP Coaching"] + df["JP Mentoring"] + df["JP Pengembangan Lain"] - df["JP Total"]).abs()
+                < 1e-6
+            ),
             name="total_is_the_sum",
         )
     ],

@@ -22,13 +22,25 @@ C = "198807072012121001"
 
 
 def coaching_row(date: Any, recipient: str = A, giver: str = COACH, **extra: Any) -> dict[str, Any]:
-    return {"tanggal": date, "nip_penerima": recipient, "nama_penerima": f"Pegawai {recipient[-4:]}",
-            "nip_pembimbing": giver, "nama_pembimbing": COACH_NAME, "skala": "Nasional", "bukti": "form.pdf",
-            **extra}  # fmt: skip
+    return {
+        "tanggal": date,
+        "nip_penerima": recipient,
+        "nama_penerima": f"Pegawai {recipient[-4:]}",
+        "nip_pembimbing": giver,
+        "nama_pembimbing": COACH_NAME,
+        "skala": "Nasional",
+        "bukti": "form.pdf",
+        **extra,
+    }
 
 
 def submission(
-    folder: Path, name: str, opd: str = "Dinas Uji", profile: str = "nganjuk-2025", year: int = 2025, **rows: Any
+    folder: Path,
+    name: str,
+    opd: str = "Dinas Uji",
+    profile: str = "nganjuk-2025",
+    year: int = 2025,
+    **rows: Any,
 ) -> Path:
     path = folder / name
     write_template(path, load_profile(profile), {"opd": opd, "tahun": year}, rows)

@@ -5,7 +5,8 @@ import json
 import subprocess
 import sys
 
-from helpers import A, B, COACH, by_nip, coaching_row, sheet_rows, submission
+from helpers import COACH, A, B, by_nip, coaching_row, sheet_rows, submission
+
 from pipeline.cli import main
 
 D = dt.date
@@ -14,13 +15,21 @@ D = dt.date
 def test_rekap_end_to_end_writes_every_output(folders, capsys):
     inp, out = folders
     submission(inp, "dinas_a.xlsx", coaching=[coaching_row(D(2025, 3, 3))])
-    submission(inp, "sub/dinas_b.xlsx".replace("/", "_"), opd="Dinas B", mentoring=[coaching_row(D(2025, 3, 4), B)])
+    submission(
+        inp, "sub/dinas_b.xlsx".replace("/", "_"), opd="Dinas B", mentoring=[coaching_row(D(2025, 3, 4), B)]
+    )
     assert main(["rekap", "--input", str(inp), "--output", str(out), "--jobs", "1"]) == 0
     printed = capsys.readouterr().out
     assert "Baris kegiatan dibaca" in printed and "| 2 " in printed
     names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    assert {"rekap_2025.xlsx", "ip_asn_2025.xlsx", "manifest_2025.json", "validasi/ringkasan_validasi_2025.xlsx",
-            "validasi/dinas_a_validasi.xlsx", "validasi/sub_dinas_b_validasi.xlsx"} <= names  # fmt: skip
+    assert {
+        "rekap_2025.xlsx",
+        "ip_asn_2025.xlsx",
+        "manifest_2025.json",
+        "validasi/ringkasan_validasi_2025.xlsx",
+        "validasi/dinas_a_validasi.xlsx",
+        "validasi/sub_dinas_b_validasi.xlsx",
+    } <= names
     assert not any(n.endswith("_ditandai.xlsx") for n in names)  # no finding, no marked copy
 
 
@@ -42,18 +51,37 @@ def test_validate_writes_only_the_validation_reports(folders):
     submission(inp, "a.xlsx", coaching=[coaching_row(D(2025, 3, 3), nip_penerima="123")])
     assert main(["validate", "--input", str(inp), "--output", str(out)]) == 0
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xlsx"))
-    assert names == ["validasi/a_ditandai.xlsx", "validasi/a_validasi.xlsx", "validasi/ringkasan_validasi_2025.xlsx"]
+    assert names == [
+        "validasi/a_ditandai.xlsx",
+        "validasi/a_validasi.xlsx",
+        "validasi/ringkasan_validasi_2025.xlsx",
+    ]
     temuan = sheet_rows(out / "validasi" / "a_validasi.xlsx", "Temuan")
-    assert [(t["Baris"], t["Kolom"], t["Kode"], t["Tingkat"]) for t in temuan] == [(2, "C", "NIP_FORMAT", "Kesalahan")]
-    assert list(temuan[0]) == ["File", "Sheet", "Baris", "Kolom", "Nilai", "Tingkat", "Kode", "Pesan", "Saran Perbaikan"]
+    assert [(t["Baris"], t["Kolom"], t["Kode"], t["Tingkat"]) for t in temuan] == [
+        (2, "C", "NIP_FORMAT", "Kesalahan")
+    ]
+    assert list(temuan[0]) == [
+        "File",
+        "Sheet",
+        "Baris",
+        "Kolom",
+        "Nilai",
+        "Tingkat",
+        "Kode",
+        "Pesan",
+        "Saran Perbaikan",
+    ]
 
 
 def test_marked_copy_colours_and_comments_the_cells(folders):
     import openpyxl
 
     inp, out = folders
-    submission(inp, "a.xlsx", coaching=[coaching_row(D(2025, 3, 3), nip_penerima="123"),
-                                        coaching_row(D(2025, 3, 4), bukti=None)])  # fmt: skip
+    submission(
+        inp,
+        "a.xlsx",
+        coaching=[coaching_row(D(2025, 3, 3), nip_penerima="123"), coaching_row(D(2025, 3, 4), bukti=None)],
+    )
     main(["validate", "--input", str(inp), "--output", str(out)])
     ws = openpyxl.load_workbook(out / "validasi" / "a_ditandai.xlsx")["Coaching"]
     assert ws["C2"].fill.start_color.rgb == "FFFF9999" and "NIP_FORMAT" in ws["C2"].comment.text
@@ -65,29 +93,47 @@ def test_evaluation_and_certificates(folders):
     inp, out = folders
     scores = {f"p{i}": 3 for i in range(1, 10)}
     submission(
-        inp, "a.xlsx",
+        inp,
+        "a.xlsx",
         coaching=[coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 4, 3))],
         mentoring=[coaching_row(D(2025, 3, 5), B)],
-        evaluasi=[{"tanggal": D(2025, 3, 3), "nip_penerima": A, "nip_pembimbing": COACH, **scores, "p1": 1},
-                  {"tanggal": D(2025, 4, 9), "nip_penerima": A, "nip_pembimbing": COACH, **scores, "p1": 9}],
-        penilaian=[{"tanggal": D(2025, 3, 5), "nip_penerima": B, "nip_pembimbing": COACH, "penilaian": "sangat mampu"}],
-    )  # fmt: skip
+        evaluasi=[
+            {"tanggal": D(2025, 3, 3), "nip_penerima": A, "nip_pembimbing": COACH, **scores, "p1": 1},
+            {"tanggal": D(2025, 4, 9), "nip_penerima": A, "nip_pembimbing": COACH, **scores, "p1": 9},
+        ],
+        penilaian=[
+            {
+                "tanggal": D(2025, 3, 5),
+                "nip_penerima": B,
+                "nip_pembimbing": COACH,
+                "penilaian": "sangat mampu",
+            }
+        ],
+    )
     main(["rekap", "--input", str(inp), "--output", str(out)])
     coach = sheet_rows(out / "rekap_2025.xlsx", "Evaluasi Coach")[0]
-    assert (coach["NIP Coach"], coach["Jumlah Sesi"], coach["Jumlah Evaluasi"], coach["Sesi Tanpa Evaluasi"]) == (
-        COACH, 2, 1, 1)  # the P1=9 row is rejected  # fmt: skip
+    assert (
+        coach["NIP Coach"],
+        coach["Jumlah Sesi"],
+        coach["Jumlah Evaluasi"],
+        coach["Sesi Tanpa Evaluasi"],
+    ) == (COACH, 2, 1, 1)  # the P1=9 row is rejected
     assert (coach["P1"], coach["P2"]) == (1, 3)
     mentor = sheet_rows(out / "rekap_2025.xlsx", "Penilaian Mentor")[0]
     assert (mentor["Sangat Mampu"], mentor["Mampu"], mentor["Jumlah Penilaian"]) == (1, 0, 1)
     certs = sheet_rows(out / "rekap_2025.xlsx", "Daftar Sertifikat")
     assert [(c["No Sertifikat"], c["Jumlah Sesi"], c["JP"]) for c in certs] == [
-        (f"2025/COACHING/{A}", 2, 8), (f"2025/MENTORING/{B}", 1, 2)]  # fmt: skip
+        (f"2025/COACHING/{A}", 2, 8),
+        (f"2025/MENTORING/{B}", 1, 2),
+    ]
     manifest = json.loads((out / "manifest_2025.json").read_text())
     assert manifest["evaluations"] == {"rows_read": 3, "accepted": 2, "rejected": 1, "reconciles": True}
 
 
 def test_python_dash_m_entry_point(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "pipeline", "profiles"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "profiles"], capture_output=True, text=True, check=True
+    )
     assert "nganjuk-2025 (bawaan)" in done.stdout and "pangkalpinang-2023" in done.stdout
 
 

@@ -45,49 +45,70 @@ def rows(**columns) -> pd.DataFrame:
 # (activity, skala, jp_program, jumlah_hari, days by dates, expected JP) per profile
 CONVERSIONS = {
     "nganjuk-2025": [
-        ("pendidikan", "Nasional", None, None, None, 20), ("pendidikan", "Internasional", None, None, None, 20),
+        ("pendidikan", "Nasional", None, None, None, 20),
+        ("pendidikan", "Internasional", None, None, None, 20),
         ("pelatihan_struktural", "Nasional", 40, None, None, 40),
         ("pelatihan_struktural", "Internasional", 40, None, None, 40),
         ("pelatihan_teknis", "Nasional", 24, None, None, 24),
         ("pelatihan_teknis", "Internasional", 24, None, None, 28.8),
         ("pelatihan_manajerial", "Internasional", 30, None, None, 36),
         ("pelatihan_fungsional", "Internasional", 10, None, None, 12),
-        ("pelatihan_sosial_kultural", "Nasional", 10, None, None, 10), ("penataran", "Internasional", 5, None, None, 6),
-        ("kursus", "Internasional", 10, None, None, 12), ("bimbingan_teknis", "Nasional", 16, None, None, 16),
-        ("seminar", "Nasional", None, 2, None, 8), ("seminar", "Internasional", None, None, 3, 18),
+        ("pelatihan_sosial_kultural", "Nasional", 10, None, None, 10),
+        ("penataran", "Internasional", 5, None, None, 6),
+        ("kursus", "Internasional", 10, None, None, 12),
+        ("bimbingan_teknis", "Nasional", 16, None, None, 16),
+        ("seminar", "Nasional", None, 2, None, 8),
+        ("seminar", "Internasional", None, None, 3, 18),
         ("seminar", "Nasional", None, None, None, 4),
-        ("workshop", "Nasional", None, 2, None, 10), ("workshop", "Internasional", None, 2, None, 14),
-        ("e_learning", "Nasional", 10, 2, None, 6), ("e_learning", "Nasional", 5, 2, None, 5),
-        ("e_learning", "Internasional", 10, 2, None, 8), ("e_learning", "Nasional", None, 1, None, 3),
-        ("belajar_mandiri", "Nasional", 5, 2, None, 4), ("belajar_mandiri", "Internasional", 5, 2, None, 4.8),
+        ("workshop", "Nasional", None, 2, None, 10),
+        ("workshop", "Internasional", None, 2, None, 14),
+        ("e_learning", "Nasional", 10, 2, None, 6),
+        ("e_learning", "Nasional", 5, 2, None, 5),
+        ("e_learning", "Internasional", 10, 2, None, 8),
+        ("e_learning", "Nasional", None, 1, None, 3),
+        ("belajar_mandiri", "Nasional", 5, 2, None, 4),
+        ("belajar_mandiri", "Internasional", 5, 2, None, 4.8),
         ("komunitas_belajar", "Nasional", 3, 1, None, 2),
-        ("detasering", "Nasional", None, None, None, 20), ("detasering", "Internasional", None, None, None, 24),
-        ("pertukaran", "Internasional", None, None, None, 24), ("magang", "Nasional", None, None, None, 20),
-        ("patok_banding", "Nasional", None, None, None, 10), ("patok_banding", "Internasional", None, None, None, 20),
+        ("detasering", "Nasional", None, None, None, 20),
+        ("detasering", "Internasional", None, None, None, 24),
+        ("pertukaran", "Internasional", None, None, None, 24),
+        ("magang", "Nasional", None, None, None, 20),
+        ("patok_banding", "Nasional", None, None, None, 10),
+        ("patok_banding", "Internasional", None, None, None, 20),
         ("pelatihan_jarak_jauh", "Internasional", 20, None, None, 24),
         ("pembelajaran_alam_terbuka", "Nasional", 8, None, None, 8),
-        ("coaching", "Nasional", None, None, None, 4), ("coaching", "Internasional", None, None, None, 4),
+        ("coaching", "Nasional", None, None, None, 4),
+        ("coaching", "Internasional", None, None, None, 4),
         ("mentoring", "Internasional", None, None, None, 2),
     ],
     "pangkalpinang-2023": [
-        ("coaching", "Nasional", None, None, None, 2), ("coaching", "Internasional", None, None, None, 4),
-        ("mentoring", "Nasional", None, None, None, 2), ("mentoring", "Internasional", None, None, None, 4),
+        ("coaching", "Nasional", None, None, None, 2),
+        ("coaching", "Internasional", None, None, None, 4),
+        ("mentoring", "Nasional", None, None, None, 2),
+        ("mentoring", "Internasional", None, None, None, 4),
         ("pelatihan_nasional", "Internasional", 30, None, None, 30),
-        ("workshop", "Nasional", None, 2, None, 10), ("workshop", "Internasional", None, 2, None, 12),
+        ("workshop", "Nasional", None, 2, None, 10),
+        ("workshop", "Internasional", None, 2, None, 12),
         ("seminar", "Internasional", None, 1, None, 6),
         ("detasering", "Internasional", None, None, None, 24),
         ("patok_banding", "Internasional", None, None, None, 20),
-        ("e_learning", "Internasional", 12, 2, None, 8), ("pendidikan", "Nasional", None, None, None, 20),
+        ("e_learning", "Internasional", 12, 2, None, 8),
+        ("pendidikan", "Nasional", None, None, None, 20),
     ],
-}  # fmt: skip
+}
 CASES = [(p, *case) for p, cases in CONVERSIONS.items() for case in cases]
 
 
 @pytest.mark.parametrize(("profile", "activity", "skala", "jp", "days", "span", "expected"), CASES)
 def test_conversion_row(profile, activity, skala, jp, days, span, expected):
     end = pd.Timestamp(2025, 5, 5) + pd.Timedelta(days=span - 1) if span else pd.NaT
-    frame = rows(activity=[activity], skala=[skala], jp_program=[jp if jp is not None else np.nan],
-                 jumlah_hari=[days if days is not None else np.nan], tanggal_selesai=[end])  # fmt: skip
+    frame = rows(
+        activity=[activity],
+        skala=[skala],
+        jp_program=[jp if jp is not None else np.nan],
+        jumlah_hari=[days if days is not None else np.nan],
+        tanggal_selesai=[end],
+    )
     assert convert_jp(frame, load_profile(profile)).iloc[0] == pytest.approx(expected)
 
 
@@ -110,20 +131,34 @@ session_rows = st.lists(
 
 
 def sessions(data) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = rows(
-        activity=[d[0] for d in data] or [],
-        kind=[d[0] for d in data],
-        nip_penerima=[d[1] for d in data],
-        nip_pembimbing=[d[2] for d in data],
-        tanggal=[pd.Timestamp(d[3]) for d in data],
-        tanggal_text=[d[3].strftime("%d/%m/%Y") for d in data],
-        sheet=["Coaching"] * len(data),
-    ) if data else rows(activity=[])  # fmt: skip
+    frame = (
+        rows(
+            activity=[d[0] for d in data] or [],
+            kind=[d[0] for d in data],
+            nip_penerima=[d[1] for d in data],
+            nip_pembimbing=[d[2] for d in data],
+            tanggal=[pd.Timestamp(d[3]) for d in data],
+            tanggal_text=[d[3].strftime("%d/%m/%Y") for d in data],
+            sheet=["Coaching"] * len(data),
+        )
+        if data
+        else rows(activity=[])
+    )
     findings = empty_findings()
     rejected = [i + 1 for i, d in enumerate(data) if d[4] and i % 3 == 0]
     if rejected:
-        findings = pd.DataFrame({"uid": rejected, "file": "a.xlsx", "sheet": "Coaching", "row": 2, "field": "tanggal",
-                                 "value": "", "code": "DATE_INVALID", "detail": ""})  # fmt: skip
+        findings = pd.DataFrame(
+            {
+                "uid": rejected,
+                "file": "a.xlsx",
+                "sheet": "Coaching",
+                "row": 2,
+                "field": "tanggal",
+                "value": "",
+                "code": "DATE_INVALID",
+                "detail": "",
+            }
+        )
     return frame, findings
 
 
@@ -157,7 +192,9 @@ def test_deduplication_is_idempotent(data):
     assert merged.sum() == pytest.approx(again["jp"].sum())
 
 
-@given(st.from_regex(r"[0-9]{18}", fullmatch=True), st.lists(st.sampled_from([" ", ".", "-", "'"]), max_size=4))
+@given(
+    st.from_regex(r"[0-9]{18}", fullmatch=True), st.lists(st.sampled_from([" ", ".", "-", "'"]), max_size=4)
+)
 def test_nip_normalisation_round_trips(nip, separators):
     from pipeline.normalise import parse_nip
 

@@ -71,7 +71,10 @@ def test_a_minimal_valid_profile_loads():
         (BASE + MENTORING.replace(b"jp_national = 2", b"jp_national = -2"), "tidak boleh negatif"),
         (BASE + MENTORING + b"bonus = 1\n", "kunci tidak dikenal: bonus"),
         (BASE + MENTORING.replace(b'"sesi"', b'"jam"'), "unit 'jam' tidak dikenal"),
-        (BASE.replace(b'kartu_column = "Coaching"', b'kartu_column = "Lain"') + MENTORING, "bukan kolom Kartu"),
+        (
+            BASE.replace(b'kartu_column = "Coaching"', b'kartu_column = "Lain"') + MENTORING,
+            "bukan kolom Kartu",
+        ),
     ],
 )
 def test_invalid_profiles_are_clear_errors(text, message):

@@ -10,8 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 import xlsxwriter
+from helpers import COACH, A, by_nip, coaching_row, rekap, sheet_rows, submission
 
-from helpers import A, COACH, by_nip, coaching_row, rekap, sheet_rows, submission
 from pipeline.discover import discover
 from pipeline.normalise import parse_dates, parse_nip
 from pipeline.read import read_workbook
@@ -41,47 +41,77 @@ def write_rows(path: Path, sheets: dict[str, list[list]], hidden: tuple[str, ...
 
 
 def test_title_rows_and_merged_two_row_header(tmp_path):
-    rows = [["LAPORAN COACHING DINAS UJI"], ["Tahun 2025"], [],
-            ["No", "Hari/Tanggal", None, None, None, None, "Paraf"],
-            [None, None, "Nama", "NIP", "Nama", "NIP", None],
-            [1, "Senin, 3 Maret 2025", "Ani", A, "Budi", COACH, "ttd"]]  # fmt: skip
+    rows = [
+        ["LAPORAN COACHING DINAS UJI"],
+        ["Tahun 2025"],
+        [],
+        ["No", "Hari/Tanggal", None, None, None, None, "Paraf"],
+        [None, None, "Nama", "NIP", "Nama", "NIP", None],
+        [1, "Senin, 3 Maret 2025", "Ani", A, "Budi", COACH, "ttd"],
+    ]
     merges = [(3, 2, 3, 3, "COACHEE"), (3, 4, 3, 5, "COACH")]
     path = write_rows(tmp_path / "form.xlsx", {"Coaching": rows}, merges=merges)
     book = read_workbook(path, "form.xlsx")
     sheet = book.sheets[0]
-    assert sheet.letters == {"no": "A", "tanggal": "B", "nama_penerima": "C", "nip_penerima": "D",
-                             "nama_pembimbing": "E", "nip_pembimbing": "F"}  # fmt: skip
+    assert sheet.letters == {
+        "no": "A",
+        "tanggal": "B",
+        "nama_penerima": "C",
+        "nip_penerima": "D",
+        "nama_pembimbing": "E",
+        "nip_pembimbing": "F",
+    }
     assert sheet.frame["row"].tolist() == [6]
     assert sheet.frame.loc[0, "nip_pembimbing"] == COACH
 
 
 def test_renamed_reordered_headers_with_aliases(tmp_path):
-    rows = [["Nama Pembimbing", "NIP Atasan", "tgl.", "NIP", "NAMA   PEGAWAI", "Keterangan"],
-            ["Budi", COACH, "03/04/2025", A, "Ani", "x"]]  # fmt: skip
+    rows = [
+        ["Nama Pembimbing", "NIP Atasan", "tgl.", "NIP", "NAMA   PEGAWAI", "Keterangan"],
+        ["Budi", COACH, "03/04/2025", A, "Ani", "x"],
+    ]
     book = read_workbook(write_rows(tmp_path / "x.xlsx", {"coaching 2025": rows}), "x.xlsx")
-    assert book.sheets[0].letters == {"nama_pembimbing": "A", "nip_pembimbing": "B", "tanggal": "C",
-                                      "nip_penerima": "D", "nama_penerima": "E"}  # fmt: skip
+    assert book.sheets[0].letters == {
+        "nama_pembimbing": "A",
+        "nip_pembimbing": "B",
+        "tanggal": "C",
+        "nip_penerima": "D",
+        "nama_penerima": "E",
+    }
 
 
 def test_blank_and_prenumbered_rows_are_not_rows(tmp_path):
-    rows = [["No", "Tanggal", "NIP Coachee", "NIP Coach", "Nama Coach"], [1, D(2025, 3, 3), A, COACH, "Budi"],
-            [None], [2, None, "  ", None, "\u00a0"], [3], [4, D(2025, 3, 4), A, COACH, "Budi"]]  # fmt: skip
+    rows = [
+        ["No", "Tanggal", "NIP Coachee", "NIP Coach", "Nama Coach"],
+        [1, D(2025, 3, 3), A, COACH, "Budi"],
+        [None],
+        [2, None, "  ", None, "\u00a0"],
+        [3],
+        [4, D(2025, 3, 4), A, COACH, "Budi"],
+    ]
     book = read_workbook(write_rows(tmp_path / "x.xlsx", {"Coaching": rows}), "x.xlsx")
     assert book.sheets[0].frame["row"].tolist() == [2, 6]
 
 
 def test_hidden_sheet_is_ignored_with_a_finding(tmp_path):
     header = ["Tanggal", "NIP Coachee", "NIP Coach", "Nama Coach"]
-    path = write_rows(tmp_path / "x.xlsx", {"Coaching": [header, [D(2025, 3, 3), A, COACH, "Budi"]],
-                                            "Coaching lama": [header, [D(2024, 3, 3), A, COACH, "Budi"]]},
-                      hidden=("Coaching lama",))  # fmt: skip
+    path = write_rows(
+        tmp_path / "x.xlsx",
+        {
+            "Coaching": [header, [D(2025, 3, 3), A, COACH, "Budi"]],
+            "Coaching lama": [header, [D(2024, 3, 3), A, COACH, "Budi"]],
+        },
+        hidden=("Coaching lama",),
+    )
     book = read_workbook(path, "x.xlsx")
     assert [s.name for s in book.sheets] == ["Coaching"]
     assert [(f["code"], f["sheet"]) for f in book.findings] == [("SHEET_HIDDEN", "Coaching lama")]
 
 
 def test_sheet_and_header_not_found(tmp_path):
-    path = write_rows(tmp_path / "x.xlsx", {"Rekap": [["apa saja"]], "Coaching": [["Judul"], ["tidak ada header"]]})
+    path = write_rows(
+        tmp_path / "x.xlsx", {"Rekap": [["apa saja"]], "Coaching": [["Judul"], ["tidak ada header"]]}
+    )
     codes = [f["code"] for f in read_workbook(path, "x.xlsx").findings]
     assert codes == ["HEADER_NOT_FOUND"]
     path = write_rows(tmp_path / "y.xlsx", {"Rekap": [["apa saja"]]})
@@ -90,21 +120,41 @@ def test_sheet_and_header_not_found(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Senin, 3 Maret 2025", D(2025, 3, 3)), ("3 Mar 2025", D(2025, 3, 3)), ("03-03-2025", D(2025, 3, 3)),
-     ("3.3.2025", D(2025, 3, 3)), ("2025-03-03", D(2025, 3, 3)), ("03/04/2025", D(2025, 4, 3)),
-     ("17 Agt 2025", D(2025, 8, 17)), ("17 Ags 2025", D(2025, 8, 17)), ("1 Okt 2025", D(2025, 10, 1)),
-     ("5 Des 2025", D(2025, 12, 5)), ("Jumat, 9 Mei 2025", D(2025, 5, 9)), (45719.0, D(2025, 3, 3)),
-     (dt.datetime(2025, 3, 3, 9, 30), D(2025, 3, 3)), ("31/02/2025", None), ("Maret", None), ("", None)],
-)  # fmt: skip
+    [
+        ("Senin, 3 Maret 2025", D(2025, 3, 3)),
+        ("3 Mar 2025", D(2025, 3, 3)),
+        ("03-03-2025", D(2025, 3, 3)),
+        ("3.3.2025", D(2025, 3, 3)),
+        ("2025-03-03", D(2025, 3, 3)),
+        ("03/04/2025", D(2025, 4, 3)),
+        ("17 Agt 2025", D(2025, 8, 17)),
+        ("17 Ags 2025", D(2025, 8, 17)),
+        ("1 Okt 2025", D(2025, 10, 1)),
+        ("5 Des 2025", D(2025, 12, 5)),
+        ("Jumat, 9 Mei 2025", D(2025, 5, 9)),
+        (45719.0, D(2025, 3, 3)),
+        (dt.datetime(2025, 3, 3, 9, 30), D(2025, 3, 3)),
+        ("31/02/2025", None),
+        ("Maret", None),
+        ("", None),
+    ],
+)
 def test_dates_day_first_in_every_listed_form(text, expected):
     parsed = parse_dates(pd.Series([text], dtype=object)).iloc[0]
     assert (None if pd.isna(parsed) else parsed.date()) == expected
 
 
 @pytest.mark.parametrize(
-    "typed", ["19850312 201001 2 004", "19850312.201001.2.004", "'198503122010012004", " 198503122010012004\u200b",
-              "19850312-201001-2-004", "\u00a0198503122010012004\u00a0"],
-)  # fmt: skip
+    "typed",
+    [
+        "19850312 201001 2 004",
+        "19850312.201001.2.004",
+        "'198503122010012004",
+        " 198503122010012004\u200b",
+        "19850312-201001-2-004",
+        "\u00a0198503122010012004\u00a0",
+    ],
+)
 def test_nip_typed_with_separators_is_the_same_nip(typed):
     assert parse_nip(pd.Series([typed], dtype=object))["nip"].iloc[0] == A
 
@@ -121,15 +171,31 @@ def test_messy_retyped_copy_gives_the_same_figures_as_the_clean_one(tmp_path):
     messy.mkdir()
     submission(clean, "opd.xlsx", coaching=[coaching_row(d, recipient=n) for d, n in sessions])
     months = ["Januari", "Februari", "Maret", "April"]
-    rows = [["REKAP COACHING", None, None], [], ["NO.", "HARI, TANGGAL", None, None, None, None, "KET"],
-            [None, None, "NAMA", "NIP", "NAMA", "NIP", None]]  # fmt: skip
+    rows = [
+        ["REKAP COACHING", None, None],
+        [],
+        ["NO.", "HARI, TANGGAL", None, None, None, None, "KET"],
+        [None, None, "NAMA", "NIP", "NAMA", "NIP", None],
+    ]
     for i, (d, nip) in enumerate(sessions, start=1):
-        rows.append([i, f"Senin, {d.day} {months[d.month - 1]} {d.year}", f" PEGAWAI {nip[-4:]} ",
-                     f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}", "Drs.  Bambang Santoso", COACH, ""])  # fmt: skip
+        rows.append(
+            [
+                i,
+                f"Senin, {d.day} {months[d.month - 1]} {d.year}",
+                f" PEGAWAI {nip[-4:]} ",
+                f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}",
+                "Drs.  Bambang Santoso",
+                COACH,
+                "",
+            ]
+        )
     rows += [[5], [6]]
     merges = [(2, 2, 2, 3, "COACHEE"), (2, 4, 2, 5, "COACH")]
-    write_rows(messy / "OPD retyped.xlsx", {"Identitas": [["Perangkat Daerah", "Dinas Uji"], ["Tahun", 2025]],
-                                            "Lap Coaching": rows}, merges=merges)  # fmt: skip
+    write_rows(
+        messy / "OPD retyped.xlsx",
+        {"Identitas": [["Perangkat Daerah", "Dinas Uji"], ["Tahun", 2025]], "Lap Coaching": rows},
+        merges=merges,
+    )
     rekap(clean, tmp_path / "out_clean")
     rekap(messy, tmp_path / "out_messy")
     for sheet in ("Rekap Pegawai", "Rekap OPD"):
@@ -139,14 +205,21 @@ def test_messy_retyped_copy_gives_the_same_figures_as_the_clean_one(tmp_path):
         assert [{k: v for k, v in r.items() if k not in drop} for r in a] == [
             {k: v for k, v in r.items() if k not in drop} for r in b
         ]
-    assert by_nip(sheet_rows(tmp_path / "out_messy" / "rekap_2025.xlsx", "Rekap Pegawai"))[A]["JP Coaching"] == 8
+    assert (
+        by_nip(sheet_rows(tmp_path / "out_messy" / "rekap_2025.xlsx", "Rekap Pegawai"))[A]["JP Coaching"] == 8
+    )
 
 
 # ---------------------------------------------------------------- files to refuse politely
 
 
 def fake_encrypted(path: Path) -> Path:
-    body = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 64
+    body = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 504
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\x00" * 64
+    )
     path.write_bytes(body)
     return path
 
@@ -167,16 +240,29 @@ def patched_xlsx(path: Path, member: str, transform) -> Path:
     ("maker", "code"),
     [
         (lambda p: fake_encrypted(p / "rahasia.xlsx"), "FILE_ENCRYPTED"),
-        (lambda p: (p / "rusak.xlsx").write_bytes(b"PK\x03\x04 potongan") and p / "rusak.xlsx", "FILE_UNREADABLE"),
+        (
+            lambda p: (p / "rusak.xlsx").write_bytes(b"PK\x03\x04 potongan") and p / "rusak.xlsx",
+            "FILE_UNREADABLE",
+        ),
         (lambda p: (p / "teks.xlsx").write_text("ini bukan excel") and p / "teks.xlsx", "FILE_UNREADABLE"),
-        (lambda p: patched_xlsx(p / "bom.xlsx", "xl/worksheets/sheet1.xml",
-                                lambda d: d.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet', 1)),
-         "FILE_UNREADABLE"),
-        (lambda p: patched_xlsx(p / "sejuta.xlsx", "xl/worksheets/sheet1.xml",
-                                lambda d: d.replace(b'<dimension ref="A1"/>', b'<dimension ref="A1:XFD1048576"/>')),
-         "FILE_UNREADABLE"),
+        (
+            lambda p: patched_xlsx(
+                p / "bom.xlsx",
+                "xl/worksheets/sheet1.xml",
+                lambda d: d.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet', 1),
+            ),
+            "FILE_UNREADABLE",
+        ),
+        (
+            lambda p: patched_xlsx(
+                p / "sejuta.xlsx",
+                "xl/worksheets/sheet1.xml",
+                lambda d: d.replace(b'<dimension ref="A1"/>', b'<dimension ref="A1:XFD1048576"/>'),
+            ),
+            "FILE_UNREADABLE",
+        ),
     ],
-)  # fmt: skip
+)
 def test_broken_files_become_one_finding_and_the_run_goes_on(tmp_path, maker, code):
     inp = tmp_path / "in"
     inp.mkdir()
@@ -202,10 +288,14 @@ def test_lock_and_hidden_files_are_skipped_silently_other_files_listed(tmp_path)
 def test_inputs_stay_byte_identical_and_outputs_hold_no_formula(tmp_path):
     inp = tmp_path / "in"
     inp.mkdir()
-    path = submission(inp, "opd.xlsx", coaching=[
-        coaching_row(D(2025, 3, 3), nama_penerima='=HYPERLINK("http://x","klik")', bukti="=1+1"),
-        coaching_row("=NOW()", recipient=B),
-    ])  # fmt: skip
+    path = submission(
+        inp,
+        "opd.xlsx",
+        coaching=[
+            coaching_row(D(2025, 3, 3), nama_penerima='=HYPERLINK("http://x","klik")', bukti="=1+1"),
+            coaching_row("=NOW()", recipient=B),
+        ],
+    )
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     rekap(inp, tmp_path / "out")
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before

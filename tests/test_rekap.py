@@ -5,7 +5,6 @@ import json
 
 import pytest
 import xlsxwriter
-
 from helpers import A, B, C, by_nip, coaching_row, rekap, sheet_rows, submission
 
 D = dt.date
@@ -13,7 +12,11 @@ D = dt.date
 
 def test_coaching_jp_per_profile(folders):
     inp, out = folders
-    submission(inp, "opd.xlsx", coaching=[coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 4, 7), skala="Internasional")])
+    submission(
+        inp,
+        "opd.xlsx",
+        coaching=[coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 4, 7), skala="Internasional")],
+    )
     rekap(inp, out)
     assert by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]["JP Coaching"] == 8
     rekap(inp, out, profile="pangkalpinang-2023")
@@ -25,7 +28,11 @@ def test_coaching_jp_per_profile(folders):
 
 def test_mentoring_jp_per_profile(folders):
     inp, out = folders
-    submission(inp, "opd.xlsx", mentoring=[coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 5, 3), skala="Internasional")])
+    submission(
+        inp,
+        "opd.xlsx",
+        mentoring=[coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 5, 3), skala="Internasional")],
+    )
     rekap(inp, out)
     assert by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]["JP Mentoring"] == 4
     rekap(inp, out, profile="pangkalpinang-2023")
@@ -34,8 +41,13 @@ def test_mentoring_jp_per_profile(folders):
 
 def test_monthly_cap_counts_the_first_two_by_date_then_row(folders):
     inp, out = folders
-    rows = [coaching_row(D(2025, 3, 20)), coaching_row(D(2025, 3, 5)), coaching_row(D(2025, 3, 12), giver=C),
-            coaching_row(D(2025, 3, 12)), coaching_row(D(2025, 4, 1))]  # fmt: skip
+    rows = [
+        coaching_row(D(2025, 3, 20)),
+        coaching_row(D(2025, 3, 5)),
+        coaching_row(D(2025, 3, 12), giver=C),
+        coaching_row(D(2025, 3, 12)),
+        coaching_row(D(2025, 4, 1)),
+    ]
     submission(inp, "opd.xlsx", coaching=rows, mentoring=[coaching_row(D(2025, 3, 6))])
     result = rekap(inp, out)
     detail = sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan")
@@ -48,7 +60,11 @@ def test_monthly_cap_counts_the_first_two_by_date_then_row(folders):
     assert status[("Coaching", 6)] == "Dihitung"
     assert status[("Mentoring", 2)] == "Dihitung"  # the cap is per activity
     person = by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]
-    assert (person["Sesi Coaching Dilaporkan"], person["Sesi Coaching Dihitung"], person["JP Coaching"]) == (5, 3, 12)
+    assert (person["Sesi Coaching Dilaporkan"], person["Sesi Coaching Dihitung"], person["JP Coaching"]) == (
+        5,
+        3,
+        12,
+    )
     assert result.reconciliation["capped"] == 2
 
 
@@ -60,8 +76,12 @@ def test_duplicates_within_and_across_files_first_seen_stays(folders):
     result = rekap(inp, out)
     detail = sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan")
     status = {(r["File"], r["Baris"]): r["Status"] for r in detail}
-    assert status == {("a_opd.xlsx", 2): "Dihitung", ("a_opd.xlsx", 3): "Duplikat",
-                      ("b_opd.xlsx", 2): "Duplikat", ("b_opd.xlsx", 3): "Dihitung"}  # fmt: skip
+    assert status == {
+        ("a_opd.xlsx", 2): "Dihitung",
+        ("a_opd.xlsx", 3): "Duplikat",
+        ("b_opd.xlsx", 2): "Duplikat",
+        ("b_opd.xlsx", 3): "Dihitung",
+    }
     assert result.reconciliation["duplicate"] == 2
     notes = {r["Baris"]: r["Keterangan"] for r in detail if r["File"] == "b_opd.xlsx"}
     assert "a_opd.xlsx, sheet Coaching, baris 2" in notes[2]
@@ -84,8 +104,13 @@ def test_roster_employee_without_sessions_appears_with_zero(folders):
     roster = inp / "pegawai.xlsx"
     wb = xlsxwriter.Workbook(roster)
     ws = wb.add_worksheet("Data Pegawai")
-    for r, row in enumerate([["NIP", "Nama", "Jenis Jabatan", "Perangkat Daerah"], [A, "Ani", "JF", "Dinas Uji"],
-                             [B, "Budi", "Pelaksana", "Dinas Uji"]]):  # fmt: skip
+    for r, row in enumerate(
+        [
+            ["NIP", "Nama", "Jenis Jabatan", "Perangkat Daerah"],
+            [A, "Ani", "JF", "Dinas Uji"],
+            [B, "Budi", "Pelaksana", "Dinas Uji"],
+        ]
+    ):
         for c, v in enumerate(row):
             ws.write_string(r, c, v)
     wb.close()
@@ -94,8 +119,17 @@ def test_roster_employee_without_sessions_appears_with_zero(folders):
     assert people[B]["JP Total"] == 0 and people[B]["Status 20 JP"] == "Belum Terpenuhi"
     assert people[A]["Nama"] == "Ani"
     opd = sheet_rows(out / "rekap_2025.xlsx", "Rekap OPD")
-    assert opd == [{"Perangkat Daerah": "Dinas Uji", "Jumlah Pegawai": 2, "Pegawai Ikut Coaching/Mentoring": 1,
-                    "Sesi Dihitung": 1, "JP Total": 4, "Memenuhi 20 JP": 0, "Persentase Memenuhi": 0}]  # fmt: skip
+    assert opd == [
+        {
+            "Perangkat Daerah": "Dinas Uji",
+            "Jumlah Pegawai": 2,
+            "Pegawai Ikut Coaching/Mentoring": 1,
+            "Sesi Dihitung": 1,
+            "JP Total": 4,
+            "Memenuhi 20 JP": 0,
+            "Persentase Memenuhi": 0,
+        }
+    ]
     indikator = by_nip(sheet_rows(out / "ip_asn_2025.xlsx", "Indikator Kompetensi"))
     assert indikator[B]["Nilai Indikator 20 JP"] == 0
     belum = sheet_rows(out / "ip_asn_2025.xlsx", "Belum 20 JP")
@@ -105,8 +139,22 @@ def test_roster_employee_without_sessions_appears_with_zero(folders):
 def test_twenty_jp_met_and_kartu_columns(folders):
     inp, out = folders
     coaching = [coaching_row(D(2025, m, 3)) for m in (1, 2, 3)]
-    lain = [{"nip_penerima": A, "nama_penerima": "Ani", "jenis": "Seminar", "tanggal": D(2025, 5, 5), "jumlah_hari": 2},
-            {"nip_penerima": A, "nama_penerima": "Ani", "jenis": "Bimtek", "tanggal": D(2025, 6, 5), "jp_program": 10}]  # fmt: skip
+    lain = [
+        {
+            "nip_penerima": A,
+            "nama_penerima": "Ani",
+            "jenis": "Seminar",
+            "tanggal": D(2025, 5, 5),
+            "jumlah_hari": 2,
+        },
+        {
+            "nip_penerima": A,
+            "nama_penerima": "Ani",
+            "jenis": "Bimtek",
+            "tanggal": D(2025, 6, 5),
+            "jp_program": 10,
+        },
+    ]
     submission(inp, "opd.xlsx", coaching=coaching, lain=lain)
     rekap(inp, out)
     kartu = by_nip(sheet_rows(out / "ip_asn_2025.xlsx", "Kartu Pengendalian 20 JP"))[A]
@@ -122,8 +170,9 @@ def test_manifest_reconciles_and_names_every_input(folders):
     (inp / "scan.pdf").write_bytes(b"%PDF-1.4")
     rekap(inp, out)
     manifest = json.loads((out / "manifest_2025.json").read_text())
-    assert {k: manifest[k] for k in ("rows_read", "counted", "capped", "duplicate", "out_of_period", "rejected")} == {
-        "rows_read": 2, "counted": 1, "capped": 0, "duplicate": 0, "out_of_period": 0, "rejected": 1}  # fmt: skip
+    assert {
+        k: manifest[k] for k in ("rows_read", "counted", "capped", "duplicate", "out_of_period", "rejected")
+    } == {"rows_read": 2, "counted": 1, "capped": 0, "duplicate": 0, "out_of_period": 0, "rejected": 1}
     assert manifest["profile"]["id"] == "nganjuk-2025" and len(manifest["profile"]["sha256"]) == 64
     assert {i["path"]: i["status"] for i in manifest["inputs"]} == {"opd.xlsx": "read", "scan.pdf": "skipped"}
     assert {o["path"] for o in manifest["outputs"]} >= {"rekap_2025.xlsx", "ip_asn_2025.xlsx"}
@@ -147,8 +196,15 @@ def test_template_has_every_sheet_and_reads_back_empty(tmp_path, profile):
     import openpyxl
 
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Identitas", "Coaching", "Mentoring", "Evaluasi Coaching", "Penilaian Mentor",
-                             "Pengembangan Lain", "Petunjuk"]  # fmt: skip
+    assert wb.sheetnames == [
+        "Identitas",
+        "Coaching",
+        "Mentoring",
+        "Evaluasi Coaching",
+        "Penilaian Mentor",
+        "Pengembangan Lain",
+        "Petunjuk",
+    ]
     headers = [c.value for c in wb["Coaching"][1]]
     assert headers[:4] == ["No", "Tanggal", "NIP Coachee", "Nama Coachee"] and headers[-1] == "Bukti"
     assert wb["Coaching"].column_dimensions["C"].number_format == "@"

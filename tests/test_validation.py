@@ -5,8 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 import xlsxwriter
-
-from helpers import A, B, C, COACH, COACH_NAME, TODAY, coaching_row, rekap, submission
+from helpers import COACH, COACH_NAME, TODAY, A, B, C, coaching_row, rekap, submission
 
 D = dt.date
 
@@ -19,12 +18,24 @@ def findings(folder, out, **kwargs) -> pd.DataFrame:
 def clean_rows() -> dict:
     return {
         "coaching": [coaching_row(D(2025, 3, 3), pangkat_penerima="III/a", pangkat_pembimbing="IV/a")],
-        "mentoring": [coaching_row(D(2025, 3, 4), recipient=B, pangkat_penerima="III/a", pangkat_pembimbing="IV/b")],
-        "evaluasi": [{"tanggal": D(2025, 3, 3), "nip_penerima": A, "nip_pembimbing": COACH,
-                      **{f"p{i}": 3 for i in range(1, 10)}}],
-        "penilaian": [{"tanggal": D(2025, 3, 4), "nip_penerima": B, "nip_pembimbing": COACH, "penilaian": "Mampu"}],
-        "lain": [{"nip_penerima": C, "nama_penerima": "Pegawai 1001", "jenis": "Seminar", "tanggal": D(2025, 5, 5)}],
-    }  # fmt: skip
+        "mentoring": [
+            coaching_row(D(2025, 3, 4), recipient=B, pangkat_penerima="III/a", pangkat_pembimbing="IV/b")
+        ],
+        "evaluasi": [
+            {
+                "tanggal": D(2025, 3, 3),
+                "nip_penerima": A,
+                "nip_pembimbing": COACH,
+                **{f"p{i}": 3 for i in range(1, 10)},
+            }
+        ],
+        "penilaian": [
+            {"tanggal": D(2025, 3, 4), "nip_penerima": B, "nip_pembimbing": COACH, "penilaian": "Mampu"}
+        ],
+        "lain": [
+            {"nip_penerima": C, "nama_penerima": "Pegawai 1001", "jenis": "Seminar", "tanggal": D(2025, 5, 5)}
+        ],
+    }
 
 
 def test_clean_submission_has_no_finding(folders):
@@ -81,7 +92,11 @@ def test_one_mistake_one_finding_at_its_cell(folders, kind, field, value, code, 
 def test_duplicate_and_monthly_cap_findings(folders):
     inp, out = folders
     rows = clean_rows()
-    rows["coaching"] += [coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 3, 10)), coaching_row(D(2025, 3, 17))]
+    rows["coaching"] += [
+        coaching_row(D(2025, 3, 3)),
+        coaching_row(D(2025, 3, 10)),
+        coaching_row(D(2025, 3, 17)),
+    ]
     submission(inp, "opd.xlsx", **rows)
     found = findings(inp, out)
     assert found[["Kode", "Baris"]].values.tolist() == [["DUPLICATE_SESSION", 3], ["MONTHLY_CAP", 5]]
@@ -94,7 +109,9 @@ def test_not_in_roster_and_late_report(folders, tmp_path):
     roster = tmp_path / "pegawai.xlsx"
     wb = xlsxwriter.Workbook(roster)
     ws = wb.add_worksheet("Data Pegawai")
-    for r, (nip, nama) in enumerate([("NIP", "Nama"), (A, "Pegawai 2004"), (B, "Pegawai 1002"), (COACH, COACH_NAME)]):
+    for r, (nip, nama) in enumerate(
+        [("NIP", "Nama"), (A, "Pegawai 2004"), (B, "Pegawai 1002"), (COACH, COACH_NAME)]
+    ):
         ws.write_string(r, 0, nip)
         ws.write_string(r, 1, nama)
     wb.close()
@@ -102,8 +119,12 @@ def test_not_in_roster_and_late_report(folders, tmp_path):
     from pipeline.profiles import load_profile
     from pipeline.template import write_template
 
-    write_template(path, load_profile("nganjuk-2025"), {"opd": "Dinas Uji", "tahun": 2025,
-                   "tanggal_penyerahan": dt.datetime(2025, 4, 10)}, rows)  # fmt: skip
+    write_template(
+        path,
+        load_profile("nganjuk-2025"),
+        {"opd": "Dinas Uji", "tahun": 2025, "tanggal_penyerahan": dt.datetime(2025, 4, 10)},
+        rows,
+    )
     found = findings(inp, out, roster=roster)
     # both sessions (3 and 4 March) were reported on 10 April, more than a month later
     assert sorted(found["Kode"]) == ["LATE_REPORT", "LATE_REPORT", "NOT_IN_ROSTER"]
@@ -126,4 +147,4 @@ def test_rejected_rows_get_zero_and_reconcile(folders):
 
 
 def test_today_is_the_future_limit():
-    assert TODAY == D(2026, 1, 15)
+    assert D(2026, 1, 15) == TODAY

@@ -26,15 +26,69 @@ OPDS = [
     ("Dinas Pekerjaan Umum dan Penataan Ruang", "dinas_pupr"),
     ("Badan Perencanaan Pembangunan Daerah", "bappeda"),
 ]
-FIRST = ["Budi", "Siti", "Agus", "Dewi", "Eko", "Sri", "Joko", "Rina", "Hadi", "Wahyuni", "Bambang", "Endang",
-         "Slamet", "Yuliana", "Teguh", "Ratna", "Dwi", "Nur", "Fajar", "Lestari", "Arif", "Puji", "Heru", "Indah"]
-LAST = ["Santoso", "Rahayu", "Wibowo", "Lestari", "Prasetyo", "Handayani", "Susanto", "Kurniawati", "Setiawan",
-        "Purnomo", "Wulandari", "Hidayat", "Utami", "Nugroho", "Saputra", "Maharani"]
-RANKS = [("IV/b", "Pembina Tingkat I"), ("IV/a", "Pembina"), ("III/d", "Penata Tingkat I"), ("III/c", "Penata"),
-         ("III/b", "Penata Muda Tingkat I"), ("III/a", "Penata Muda"), ("II/c", "Pengatur")]
-JOBS = [("Kepala Dinas", "JPT"), ("Sekretaris", "Administrator"), ("Kepala Bidang", "Administrator"),
-        ("Kepala Sub Bagian", "Pengawas"), ("Analis Kepegawaian Ahli Muda", "JF"), ("Pranata Komputer Ahli Pertama", "JF"),
-        ("Pengadministrasi Umum", "Pelaksana"), ("Pengelola Keuangan", "Pelaksana")]  # fmt: skip
+FIRST = [
+    "Budi",
+    "Siti",
+    "Agus",
+    "Dewi",
+    "Eko",
+    "Sri",
+    "Joko",
+    "Rina",
+    "Hadi",
+    "Wahyuni",
+    "Bambang",
+    "Endang",
+    "Slamet",
+    "Yuliana",
+    "Teguh",
+    "Ratna",
+    "Dwi",
+    "Nur",
+    "Fajar",
+    "Lestari",
+    "Arif",
+    "Puji",
+    "Heru",
+    "Indah",
+]
+LAST = [
+    "Santoso",
+    "Rahayu",
+    "Wibowo",
+    "Lestari",
+    "Prasetyo",
+    "Handayani",
+    "Susanto",
+    "Kurniawati",
+    "Setiawan",
+    "Purnomo",
+    "Wulandari",
+    "Hidayat",
+    "Utami",
+    "Nugroho",
+    "Saputra",
+    "Maharani",
+]
+RANKS = [
+    ("IV/b", "Pembina Tingkat I"),
+    ("IV/a", "Pembina"),
+    ("III/d", "Penata Tingkat I"),
+    ("III/c", "Penata"),
+    ("III/b", "Penata Muda Tingkat I"),
+    ("III/a", "Penata Muda"),
+    ("II/c", "Pengatur"),
+]
+JOBS = [
+    ("Kepala Dinas", "JPT"),
+    ("Sekretaris", "Administrator"),
+    ("Kepala Bidang", "Administrator"),
+    ("Kepala Sub Bagian", "Pengawas"),
+    ("Analis Kepegawaian Ahli Muda", "JF"),
+    ("Pranata Komputer Ahli Pertama", "JF"),
+    ("Pengadministrasi Umum", "Pelaksana"),
+    ("Pengelola Keuangan", "Pelaksana"),
+]
 
 
 def make_nip(rng: random.Random, pppk: bool = False) -> str:
@@ -56,23 +110,42 @@ def make_people(rng: random.Random) -> list[dict]:
                 name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             used.add(name)
             grade, rank = RANKS[min(i, len(RANKS) - 1)] if not pppk else ("IX", "PPPK")
-            people.append({"nip": nip, "nama": name, "grade": grade, "rank": rank, "jabatan": job, "jenis": jenis,
-                           "opd": opd, "status": "PPPK" if pppk else "PNS"})  # fmt: skip
+            people.append(
+                {
+                    "nip": nip,
+                    "nama": name,
+                    "grade": grade,
+                    "rank": rank,
+                    "jabatan": job,
+                    "jenis": jenis,
+                    "opd": opd,
+                    "status": "PPPK" if pppk else "PNS",
+                }
+            )
     return people
 
 
 def session(date: dt.date, recipient: dict, giver: dict, n: int, rng: random.Random) -> dict:
     return {
-        "no": n, "tanggal": date,
-        "nip_penerima": recipient["nip"], "nama_penerima": recipient["nama"], "pangkat_penerima": recipient["grade"],
-        "jabatan_penerima": recipient["jabatan"], "unit_penerima": recipient["opd"],
-        "nip_pembimbing": giver["nip"], "nama_pembimbing": giver["nama"], "pangkat_pembimbing": giver["grade"],
-        "jabatan_pembimbing": giver["jabatan"], "unit_pembimbing": giver["opd"],
-        "skala": "Nasional", "moda": rng.choice(["Luring", "Daring"]),
+        "no": n,
+        "tanggal": date,
+        "nip_penerima": recipient["nip"],
+        "nama_penerima": recipient["nama"],
+        "pangkat_penerima": recipient["grade"],
+        "jabatan_penerima": recipient["jabatan"],
+        "unit_penerima": recipient["opd"],
+        "nip_pembimbing": giver["nip"],
+        "nama_pembimbing": giver["nama"],
+        "pangkat_pembimbing": giver["grade"],
+        "jabatan_pembimbing": giver["jabatan"],
+        "unit_pembimbing": giver["opd"],
+        "skala": "Nasional",
+        "moda": rng.choice(["Luring", "Daring"]),
         "identifikasi": "Peningkatan kemampuan penyusunan laporan kinerja",
-        "hubungan": "Tugas pokok penyusunan laporan", "kegiatan": "Diskusi dan praktik penyusunan laporan",
+        "hubungan": "Tugas pokok penyusunan laporan",
+        "kegiatan": "Diskusi dan praktik penyusunan laporan",
         "bukti": f"formulir_{date:%Y%m%d}_{recipient['nip'][-4:]}.pdf",
-    }  # fmt: skip
+    }
 
 
 def opd_rows(people: list[dict], opd: str, rng: random.Random) -> dict[str, list[dict]]:
@@ -87,27 +160,76 @@ def opd_rows(people: list[dict], opd: str, rng: random.Random) -> dict[str, list
                 coaching.append(session(date, person, head, len(coaching) + 1, rng))
                 if rng.random() < 0.5:
                     scores = {f"p{i}": rng.choice([2, 3, 3]) for i in range(1, 10)}
-                    evals.append({"no": len(evals) + 1, "tanggal": date, "nip_penerima": person["nip"],
-                                  "nip_pembimbing": head["nip"], **scores, "saran": "Cukup jelas"})  # fmt: skip
+                    evals.append(
+                        {
+                            "no": len(evals) + 1,
+                            "tanggal": date,
+                            "nip_penerima": person["nip"],
+                            "nip_pembimbing": head["nip"],
+                            **scores,
+                            "saran": "Cukup jelas",
+                        }
+                    )
         if rng.random() < 0.6:
             mentor = staff[0]
             for month in rng.sample(range(2, 12), 2):
-                mentoring.append(session(dt.date(YEAR, month, rng.randint(1, 28)), person, mentor, len(mentoring) + 1, rng))
-            penilaian.append({"no": len(penilaian) + 1, "tanggal": dt.date(YEAR, 11, 28), "nip_penerima": person["nip"],
-                              "nip_pembimbing": mentor["nip"], "penilaian": rng.choice(["Mampu", "Sangat Mampu"]),
-                              "penjelasan": "Menyelesaikan isu yang ditetapkan"})  # fmt: skip
+                mentoring.append(
+                    session(dt.date(YEAR, month, rng.randint(1, 28)), person, mentor, len(mentoring) + 1, rng)
+                )
+            penilaian.append(
+                {
+                    "no": len(penilaian) + 1,
+                    "tanggal": dt.date(YEAR, 11, 28),
+                    "nip_penerima": person["nip"],
+                    "nip_pembimbing": mentor["nip"],
+                    "penilaian": rng.choice(["Mampu", "Sangat Mampu"]),
+                    "penjelasan": "Menyelesaikan isu yang ditetapkan",
+                }
+            )
     for person in rng.sample(staff, 5):
-        lain.append({"no": len(lain) + 1, "nip_penerima": person["nip"], "nama_penerima": person["nama"],
-                     "jenis": "Bimbingan Teknis", "tanggal": dt.date(YEAR, 5, 12), "tanggal_selesai": dt.date(YEAR, 5, 14),
-                     "skala": "Nasional", "jp_program": 24, "keterangan": "Bimtek pengelolaan arsip"})  # fmt: skip
+        lain.append(
+            {
+                "no": len(lain) + 1,
+                "nip_penerima": person["nip"],
+                "nama_penerima": person["nama"],
+                "jenis": "Bimbingan Teknis",
+                "tanggal": dt.date(YEAR, 5, 12),
+                "tanggal_selesai": dt.date(YEAR, 5, 14),
+                "skala": "Nasional",
+                "jp_program": 24,
+                "keterangan": "Bimtek pengelolaan arsip",
+            }
+        )
     person = staff[3]
     lain += [
-        {"no": len(lain) + 1, "nip_penerima": person["nip"], "nama_penerima": person["nama"], "jenis": "Seminar",
-         "tanggal": dt.date(YEAR, 8, 19), "tanggal_selesai": dt.date(YEAR, 8, 20), "skala": "Nasional", "jumlah_hari": 2},
-        {"no": len(lain) + 2, "nip_penerima": person["nip"], "nama_penerima": person["nama"], "jenis": "E-Learning",
-         "tanggal": dt.date(YEAR, 9, 1), "tanggal_selesai": dt.date(YEAR, 9, 2), "jp_program": 10, "jumlah_hari": 2},
-    ]  # fmt: skip
-    return {"coaching": coaching, "mentoring": mentoring, "evaluasi": evals, "penilaian": penilaian, "lain": lain}
+        {
+            "no": len(lain) + 1,
+            "nip_penerima": person["nip"],
+            "nama_penerima": person["nama"],
+            "jenis": "Seminar",
+            "tanggal": dt.date(YEAR, 8, 19),
+            "tanggal_selesai": dt.date(YEAR, 8, 20),
+            "skala": "Nasional",
+            "jumlah_hari": 2,
+        },
+        {
+            "no": len(lain) + 2,
+            "nip_penerima": person["nip"],
+            "nama_penerima": person["nama"],
+            "jenis": "E-Learning",
+            "tanggal": dt.date(YEAR, 9, 1),
+            "tanggal_selesai": dt.date(YEAR, 9, 2),
+            "jp_program": 10,
+            "jumlah_hari": 2,
+        },
+    ]
+    return {
+        "coaching": coaching,
+        "mentoring": mentoring,
+        "evaluasi": evals,
+        "penilaian": penilaian,
+        "lain": lain,
+    }
 
 
 def add_mistakes(rows: dict[str, list[dict]], people: list[dict], opd: str, rng: random.Random) -> None:
@@ -117,7 +239,9 @@ def add_mistakes(rows: dict[str, list[dict]], people: list[dict], opd: str, rng:
     person, head = staff[4], staff[1]
     for day in (3, 10, 17):  # three sessions in March: the third is over the cap
         coaching.append(session(dt.date(YEAR, 3, day), person, head, len(coaching) + 1, rng))
-    coaching.append(session(dt.date(YEAR - 1, 12, 18), staff[5], head, len(coaching) + 1, rng))  # out of period
+    coaching.append(
+        session(dt.date(YEAR - 1, 12, 18), staff[5], head, len(coaching) + 1, rng)
+    )  # out of period
     bad = session(dt.date(YEAR, 6, 11), staff[6], head, len(coaching) + 1, rng)
     bad["nip_penerima"] = bad["nip_penerima"][:-1]  # 17 digits
     coaching.append(bad)
@@ -128,12 +252,34 @@ def add_mistakes(rows: dict[str, list[dict]], people: list[dict], opd: str, rng:
     missing["bukti"] = ""
     coaching.append(missing)
     coaching.append(dict(coaching[0], no=len(coaching) + 1))  # the same session typed twice
-    rows["evaluasi"].append({"no": 99, "tanggal": dt.date(YEAR, 4, 2), "nip_penerima": staff[2]["nip"],
-                             "nip_pembimbing": head["nip"], **{f"p{i}": 3 for i in range(1, 10)}, "p5": 4})  # fmt: skip
-    rows["penilaian"].append({"no": 99, "tanggal": dt.date(YEAR, 11, 28), "nip_penerima": staff[3]["nip"],
-                              "nip_pembimbing": staff[0]["nip"], "penilaian": "Cukup"})  # fmt: skip
-    rows["lain"].append({"no": 99, "nip_penerima": staff[2]["nip"], "nama_penerima": staff[2]["nama"],
-                         "jenis": "Rapat Koordinasi", "tanggal": dt.date(YEAR, 10, 1)})  # fmt: skip
+    rows["evaluasi"].append(
+        {
+            "no": 99,
+            "tanggal": dt.date(YEAR, 4, 2),
+            "nip_penerima": staff[2]["nip"],
+            "nip_pembimbing": head["nip"],
+            **{f"p{i}": 3 for i in range(1, 10)},
+            "p5": 4,
+        }
+    )
+    rows["penilaian"].append(
+        {
+            "no": 99,
+            "tanggal": dt.date(YEAR, 11, 28),
+            "nip_penerima": staff[3]["nip"],
+            "nip_pembimbing": staff[0]["nip"],
+            "penilaian": "Cukup",
+        }
+    )
+    rows["lain"].append(
+        {
+            "no": 99,
+            "nip_penerima": staff[2]["nip"],
+            "nama_penerima": staff[2]["nama"],
+            "jenis": "Rapat Koordinasi",
+            "tanggal": dt.date(YEAR, 10, 1),
+        }
+    )
 
 
 def write_roster(path: Path, people: list[dict]) -> None:
@@ -170,8 +316,20 @@ def write_retyped(path: Path, people: list[dict], opd: str, rows: list[dict]) ->
     for c, h in enumerate(["Nama", "NIP", "Pangkat/Gol."] * 2, start=2):
         ws.write_string(4, c, h, bold)
     days = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-    months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-              "November", "Desember"]  # fmt: skip
+    months = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ]
     r = 5
     for n, s in enumerate(rows, start=1):
         d = s["tanggal"]
@@ -208,27 +366,34 @@ def main() -> None:
     args.output.mkdir(parents=True, exist_ok=True)
     write_roster(args.output / "data_pegawai_2025.xlsx", people)
     all_rows = {}
-    for opd, slug in OPDS[:4]:
+    for opd, _ in OPDS[:4]:
         rows = opd_rows(people, opd, rng)
         add_mistakes(rows, people, opd, rng)
         all_rows[opd] = rows
     # A cross-OPD session: a BKPSDM coach coaching a Dinas Kesehatan employee; both OPDs report it.
     guest = [p for p in people if p["opd"] == OPDS[1][0]][9]
-    coach = [p for p in people if p["opd"] == OPDS[2][0]][0]
+    coach = next(p for p in people if p["opd"] == OPDS[2][0])
     shared = session(dt.date(YEAR, 10, 14), guest, coach, 0, rng)
     all_rows[OPDS[1][0]]["coaching"].append(dict(shared, no=len(all_rows[OPDS[1][0]]["coaching"]) + 1))
     all_rows[OPDS[2][0]]["coaching"].append(dict(shared, no=len(all_rows[OPDS[2][0]]["coaching"]) + 1))
     for opd, slug in OPDS[:4]:
         # Only one OPD states its submission date (late for most sessions: LATE_REPORT shows on its rows).
         submitted = dt.datetime(YEAR, 12, 10) if slug == "dinas_pupr" else None
-        identitas = {"opd": opd, "tahun": YEAR, "tanggal_penyerahan": submitted,
-                     "nama_pengelola": "Pengelola SDM " + slug.upper(), "nip_pengelola": people[0]["nip"]}  # fmt: skip
+        identitas = {
+            "opd": opd,
+            "tahun": YEAR,
+            "tanggal_penyerahan": submitted,
+            "nama_pengelola": "Pengelola SDM " + slug.upper(),
+            "nip_pengelola": people[0]["nip"],
+        }
         write_template(args.output / f"{slug}_2025.xlsx", profile, identitas, all_rows[opd])
     opd, slug = OPDS[4]
     retyped = opd_rows(people, opd, rng)["coaching"]
     (args.output / "kiriman_bappeda").mkdir(exist_ok=True)
     write_retyped(args.output / "kiriman_bappeda" / f"{slug}_coaching_2025.xlsx", people, opd, retyped)
-    (args.output / "scan_surat_pengantar.pdf").write_bytes(b"%PDF-1.4\n% contoh pindaian surat pengantar\n%%EOF\n")
+    (args.output / "scan_surat_pengantar.pdf").write_bytes(
+        b"%PDF-1.4\n% contoh pindaian surat pengantar\n%%EOF\n"
+    )
     (args.output / "~$dinas_pendidikan_2025.xlsx").write_bytes(b"lock")
 
 
