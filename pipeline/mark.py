@@ -1,8 +1,9 @@
 """The OPD's own workbook with each finding's cell filled (red Kesalahan, yellow Peringatan) and commented.
 
-The input is never touched: openpyxl loads it read-only-in-effect and saves to a new file; macros are not
-carried over. Formats openpyxl cannot open (.xls, .ods) are rebuilt cell by cell from calamine's values.
-The saved zip is rewritten with fixed timestamps so the same inputs give the same bytes.
+The input is never touched. An .xlsx is patched at XML level (pipeline.xlsxpatch): every format of the OPD's
+file survives and the cost is one unzip/re-zip. Macro-enabled files, files that already carry comments and
+formats openpyxl or calamine must rebuild (.xls, .ods) go through openpyxl; macros are never carried over.
+Output zips get fixed timestamps so the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -21,34 +22,50 @@ from openpyxl.workbook.workbook import Workbook
 
 from pipeline.findings import KESALAHAN
 from pipeline.write import FIXED_CREATED, atomic_path
+from pipeline.xlsxpatch import FILL_RGB, ZIP_TIME, Mark, PatchUnsupported, mark_xlsx
 
 FILLS = {
-    KESALAHAN: PatternFill(fill_type="solid", start_color="FFFF9999", end_color="FFFF9999"),
-    "Peringatan": PatternFill(fill_type="solid", start_color="FFFFFF99", end_color="FFFFFF99"),
+    level: PatternFill(fill_type="solid", start_color=rgb, end_color=rgb) for level, rgb in FILL_RGB.items()
 }
-_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def write_marked_copy(source: Path, target: Path, report: pd.DataFrame) -> None:
     """`report` holds this file's findings in report form (Sheet, Baris, Kolom, Tingkat, Kode, Pesan)."""
-    book = _load(source)
-    cells = report[report["Sheet"].ne("")].copy()
-    cells["cell"] = cells["Kolom"].where(cells["Kolom"].ne("") & cells["Baris"].gt(0), "A") + cells[
-        "Baris"
-    ].where(cells["Kolom"].ne("") & cells["Baris"].gt(0), 1).astype(str)
-    for (sheet, cell), group in cells.groupby(["Sheet", "cell"], sort=True):
-        if sheet not in book.sheetnames:
-            continue
-        target_cell = book[str(sheet)][str(cell)]
+    marks = cell_marks(report)
+    if source.suffix.lower() == ".xlsx":
+        try:
+            with atomic_path(target) as temp:
+                mark_xlsx(source, temp, marks)
+            return
+        except PatchUnsupported:
+            pass  # the slower openpyxl route below
+    _mark_with_openpyxl(source, target, marks)
+
+
+def cell_marks(report: pd.DataFrame) -> list[Mark]:
+    """One mark per cell: the worst level and every message. Sheet-level findings mark A1 of their sheet."""
+    cells = report[report["Sheet"].ne("")]
+    at_cell = cells["Kolom"].ne("") & cells["Baris"].gt(0)
+    cells = cells.assign(col=cells["Kolom"].where(at_cell, "A"), r=cells["Baris"].where(at_cell, 1))
+    marks = []
+    for (sheet, row, column), group in cells.groupby(["Sheet", "r", "col"], sort=True):
         level = KESALAHAN if group["Tingkat"].eq(KESALAHAN).any() else "Peringatan"
-        target_cell.fill = FILLS[level]
-        text = "\n".join(
-            f"[{code}] {message}" for code, message in zip(group["Kode"], group["Pesan"], strict=True)
-        )
-        comment = Comment(text[:30000], "rekap-jp")
-        comment.width, comment.height = 320, 40 + 18 * min(len(group), 10) + len(text) // 3
-        target_cell.comment = comment
+        lines = (f"[{code}] {message}" for code, message in zip(group["Kode"], group["Pesan"], strict=True))
+        marks.append(Mark(str(sheet), int(row), str(column), level, "\n".join(lines)[:30000]))
+    return marks
+
+
+def _mark_with_openpyxl(source: Path, target: Path, marks: list[Mark]) -> None:
+    book = _load(source)
+    for mark in marks:
+        if mark.sheet not in book.sheetnames:
+            continue
+        cell = book[mark.sheet][f"{mark.column}{mark.row}"]
+        cell.fill = FILLS[mark.level]
+        comment = Comment(mark.text, "rekap-jp")
+        comment.width, comment.height = 320, 60 + len(mark.text) // 3
+        cell.comment = comment
     book.properties.created = FIXED_CREATED
     book.properties.modified = FIXED_CREATED
     book.properties.lastModifiedBy = "rekap-jp"
@@ -92,7 +109,7 @@ def _fix_zip_times(path: Path) -> None:
         members = [(info, archive.read(info)) for info in archive.infolist()]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for info, data in members:
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
             if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here

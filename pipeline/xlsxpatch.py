@@ -1,0 +1,328 @@
+"""Mark cells of an .xlsx by editing its XML in place: fills and comments, nothing else touched.
+
+The OPD's workbook keeps every format, width, merge and formula; only the marked cells get a new style (a clone
+of their own style with a red or yellow fill) and a comment. Cost: one unzip and re-zip, whatever the size.
+Anything this does not handle (macros, existing comments, unusual XML) raises PatchUnsupported and the
+caller falls back to openpyxl.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import defusedxml.ElementTree as SafeET
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL_COMMENTS = NS_REL + "/comments"
+REL_VML = NS_REL + "/vmlDrawing"
+CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+FILL_RGB = {"Kesalahan": "FFFF9999", "Peringatan": "FFFFFF99"}
+ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
+                 "tableParts", "extLst")  # fmt: skip
+
+
+class PatchUnsupported(Exception):
+    """The workbook has a feature the XML patcher leaves to openpyxl."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    sheet: str
+    row: int  # 1-based, as in Excel
+    column: str  # letters
+    level: str  # Kesalahan / Peringatan
+    text: str
+
+
+def column_index(letters: str) -> int:
+    value = 0
+    for char in letters:
+        value = value * 26 + ord(char) - 64
+    return value
+
+
+def mark_xlsx(source: Path, target: Path, marks: list[Mark]) -> None:
+    with zipfile.ZipFile(source) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    if any(name.lower().endswith("vbaproject.bin") for name in parts):
+        raise PatchUnsupported("macro-enabled workbook")
+    sheet_paths = _sheet_paths(parts)
+    by_sheet: dict[str, list[Mark]] = defaultdict(list)
+    for mark in marks:
+        if mark.sheet in sheet_paths:
+            by_sheet[mark.sheet].append(mark)
+    styles = _Styles(parts)
+    comment_no = _next_number(parts, r"xl/comments(\d+)\.xml")
+    vml_no = _next_number(parts, r"xl/drawings/vmlDrawing(\d+)\.vml")
+    for index, (sheet, sheet_marks) in enumerate(sorted(by_sheet.items())):
+        path = sheet_paths[sheet]
+        xml = parts[path].decode("utf-8")
+        if "legacyDrawing" in xml:
+            raise PatchUnsupported("sheet already has comments")
+        cells = {(m.row, m.column): m for m in sheet_marks}
+        xml = _restyle(xml, {k: m.level for k, m in cells.items()}, styles.for_cell)
+        comments_path = f"xl/comments{comment_no + index}.xml"
+        vml_path = f"xl/drawings/vmlDrawing{vml_no + index}.vml"
+        xml = _add_legacy_drawing(xml)
+        parts[path] = xml.encode("utf-8")
+        parts[comments_path] = _comments_xml(sheet_marks)
+        parts[vml_path] = _vml_xml(sheet_marks, vml_no + index)
+        _add_sheet_rels(parts, path, comments_path, vml_path)
+        _add_content_types(parts, comments_path)
+    parts["xl/styles.xml"] = styles.render()
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+
+
+def _sheet_paths(parts: dict[str, bytes]) -> dict[str, str]:
+    try:
+        book = SafeET.fromstring(parts["xl/workbook.xml"])
+        rels = SafeET.fromstring(parts["xl/_rels/workbook.xml.rels"])
+    except (KeyError, SafeET.ParseError) as exc:
+        raise PatchUnsupported("no workbook part") from exc
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{NS_PKG_REL}}}Relationship")}
+    out = {}
+    for sheet in book.iter(f"{{{NS_MAIN}}}sheet"):
+        target = targets.get(sheet.get(f"{{{NS_REL}}}id"), "")
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if path in parts:
+            out[sheet.get("name", "")] = path
+    return out
+
+
+def _next_number(parts: dict[str, bytes], pattern: str) -> int:
+    numbers = [int(m.group(1)) for name in parts if (m := re.fullmatch(pattern, name))]
+    return max(numbers, default=0) + 1
+
+
+class _Styles:
+    """Adds the two fills and, per (original style, level), one cloned cell format."""
+
+    def __init__(self, parts: dict[str, bytes]) -> None:
+        if "xl/styles.xml" not in parts:
+            raise PatchUnsupported("no styles part")
+        self.xml = parts["xl/styles.xml"].decode("utf-8")
+        prefix = re.search(r"<(\w+:)?styleSheet\b", self.xml)
+        if prefix is None:
+            raise PatchUnsupported("unexpected styles root")
+        self.p = prefix.group(1) or ""
+        fills = re.search(rf"<{self.p}fills\b[^>]*>(.*?)</{self.p}fills>", self.xml, re.S)
+        xfs = re.search(rf"<{self.p}cellXfs\b[^>]*>(.*?)</{self.p}cellXfs>", self.xml, re.S)
+        if fills is None or xfs is None:
+            raise PatchUnsupported("styles without fills or cellXfs")
+        self.fill_count = len(re.findall(rf"<{self.p}fill\b", fills.group(1)))
+        self.xf_list = re.findall(rf"<{self.p}xf\b[^>]*?/>|<{self.p}xf\b.*?</{self.p}xf>", xfs.group(1), re.S)
+        self.fill_ids = {level: self.fill_count + i for i, level in enumerate(FILL_RGB)}
+        self.new_xfs: dict[tuple[int, str], int] = {}
+
+    def for_cell(self, style: int, level: str) -> int:
+        key = (style if style < len(self.xf_list) else 0, level)
+        if key not in self.new_xfs:
+            self.new_xfs[key] = len(self.xf_list) + len(self.new_xfs)
+        return self.new_xfs[key]
+
+    def render(self) -> bytes:
+        p = self.p
+        new_fills = "".join(
+            f'<{p}fill><{p}patternFill patternType="solid"><{p}fgColor rgb="{rgb}"/><{p}bgColor indexed="64"/>'
+            f"</{p}patternFill></{p}fill>"
+            for rgb in FILL_RGB.values()
+        )
+        xml = re.sub(rf"</{p}fills>", lambda _: new_fills + f"</{p}fills>", self.xml, count=1)
+        xml = re.sub(rf'(<{p}fills\b[^>]*?count=")\d+', rf"\g<1>{self.fill_count + 2}", xml, count=1)
+        clones = []
+        for (style, level), _ in sorted(self.new_xfs.items(), key=lambda item: item[1]):
+            xf = self.xf_list[style] if self.xf_list else f"<{p}xf/>"
+            xf = _set_attr(xf, "fillId", str(self.fill_ids[level]))
+            clones.append(_set_attr(xf, "applyFill", "1"))
+        xml = re.sub(rf"</{p}cellXfs>", lambda _: "".join(clones) + f"</{p}cellXfs>", xml, count=1)
+        total = len(self.xf_list) + len(self.new_xfs)
+        xml = re.sub(rf'(<{p}cellXfs\b[^>]*?count=")\d+', rf"\g<1>{total}", xml, count=1)
+        return xml.encode("utf-8")
+
+
+def _set_attr(tag_text: str, name: str, value: str) -> str:
+    head_end = tag_text.index(">")
+    head, rest = tag_text[:head_end], tag_text[head_end:]
+    if re.search(rf"\s{name}=\"[^\"]*\"", head):
+        head = re.sub(rf"(\s{name}=)\"[^\"]*\"", rf'\g<1>"{value}"', head, count=1)
+    else:
+        closing = "/" if head.endswith("/") else ""
+        head = head[: len(head) - len(closing)] + f' {name}="{value}"' + closing
+    return head + rest
+
+
+StyleFor = Callable[[int, str], int]  # (the cell's current style, level) -> the marked style
+
+
+def _restyle(xml: str, levels: dict[tuple[int, str], str], style_for: StyleFor) -> str:
+    """Give each (row, column) cell a filled copy of its style, creating empty cells and rows as needed."""
+    root = re.search(r"<(\w+:)?worksheet\b", xml)
+    if root is None:
+        raise PatchUnsupported("unexpected worksheet root")
+    p = root.group(1) or ""
+    data = re.search(rf"<{p}sheetData\s*/>|<{p}sheetData\b[^>]*>", xml)
+    if data is None:
+        raise PatchUnsupported("no sheetData")
+    if data.group(0).endswith("/>"):
+        xml = xml[: data.start()] + f"<{p}sheetData></{p}sheetData>" + xml[data.end() :]
+        data = re.search(rf"<{p}sheetData\b[^>]*>", xml)
+        assert data is not None
+    end = xml.index(f"</{p}sheetData>", data.end())
+    rows = [(int(m.group(1)), m.start()) for m in re.finditer(rf'<{p}row\b[^>]*?\sr="(\d+)"', xml[:end])]
+    if not rows and re.search(rf"<{p}row\b", xml[data.end() : end]):
+        raise PatchUnsupported("rows without numbers")
+    wanted: dict[int, list[str]] = defaultdict(list)
+    for row, column in levels:
+        wanted[row].append(column)
+    starts = dict(rows)
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied from the back
+    for row in sorted(wanted):
+        columns = sorted(set(wanted[row]), key=column_index)
+        if row in starts:
+            start = starts[row]
+            tag_end = xml.index(">", start)
+            if xml[tag_end - 1] == "/":
+                stop = tag_end + 1
+                element = xml[start : tag_end - 1] + f"></{p}row>"
+            else:
+                stop = xml.index(f"</{p}row>", tag_end) + len(f"</{p}row>")
+                element = xml[start:stop]
+            edits.append((start, stop, _restyle_row(element, row, columns, p, levels, style_for)))
+        else:
+            following = [s for r, s in rows if r > row]
+            at = following[0] if following else end
+            cells = "".join(f'<{p}c r="{c}{row}" s="{style_for(0, levels[(row, c)])}"/>' for c in columns)
+            edits.append((at, at, f'<{p}row r="{row}">{cells}</{p}row>'))
+    for start, stop, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        xml = xml[:start] + replacement + xml[stop:]
+    return xml
+
+
+def _restyle_row(
+    element: str,
+    row: int,
+    columns: list[str],
+    p: str,
+    levels: dict[tuple[int, str], str],
+    style_for: StyleFor,
+) -> str:
+    element = re.sub(r'\sspans="[^"]*"', "", element, count=1)
+    for column in columns:
+        ref = f"{column}{row}"
+        found = re.search(rf'<{p}c\b[^>]*?\sr="{ref}"[^>]*?(/?)>', element)
+        if found:
+            tag = found.group(0)
+            current = re.search(r'\ss="(\d+)"', tag)
+            style = style_for(int(current.group(1)) if current else 0, levels[(row, column)])
+            element = element[: found.start()] + _set_attr(tag, "s", str(style)) + element[found.end() :]
+            continue
+        style = style_for(0, levels[(row, column)])
+        cell = f'<{p}c r="{ref}" s="{style}"/>'
+        later = [
+            m.start()
+            for m in re.finditer(rf'<{p}c\b[^>]*?\sr="([A-Z]+){row}"', element)
+            if column_index(m.group(1)) > column_index(column)
+        ]
+        at = later[0] if later else element.rindex(f"</{p}row>")
+        element = element[:at] + cell + element[at:]
+    return element
+
+
+def _add_legacy_drawing(xml: str) -> str:
+    root = re.search(r"<(\w+:)?worksheet\b[^>]*>", xml)
+    assert root is not None
+    p = root.group(1) or ""
+    rel_prefix = "r"
+    if f'xmlns:r="{NS_REL}"' not in root.group(0):
+        declared = re.search(rf'xmlns:(\w+)="{re.escape(NS_REL)}"', root.group(0))
+        if declared:
+            rel_prefix = declared.group(1)
+        else:
+            head = root.group(0)[:-1] + f' xmlns:r="{NS_REL}">'
+            xml = xml[: root.start()] + head + xml[root.end() :]
+    element = f'<{p}legacyDrawing {rel_prefix}:id="rIdRekapJpVml"/>'
+    positions = [m.start() for name in _AFTER_LEGACY if (m := re.search(rf"<{p}{name}\b", xml))]
+    at = min(positions) if positions else xml.rindex(f"</{p}worksheet>")
+    return xml[:at] + element + xml[at:]
+
+
+def _comments_xml(marks: list[Mark]) -> bytes:
+    items = "".join(
+        f'<comment ref="{m.column}{m.row}" authorId="0"><text><r><t xml:space="preserve">{escape(m.text)}</t>'
+        "</r></text></comment>"
+        for m in sorted(marks, key=lambda m: (m.row, column_index(m.column)))
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<comments xmlns="{NS_MAIN}"><authors><author>rekap-jp</author></authors>'
+        f"<commentList>{items}</commentList></comments>"
+    ).encode()
+
+
+def _vml_xml(marks: list[Mark], number: int) -> bytes:
+    shapes = []
+    for i, m in enumerate(sorted(marks, key=lambda m: (m.row, column_index(m.column)))):
+        row, col = m.row - 1, column_index(m.column) - 1
+        lines = max(3, min(12, len(m.text) // 40 + 2))
+        shapes.append(
+            f'<v:shape id="_x0000_s{number * 1024 + i + 1}" type="#_x0000_t202" '
+            'style="position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:240pt;height:'
+            f'{lines * 12}pt;z-index:{i + 1};visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
+            '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
+            '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto">'
+            '<div style="text-align:left"></div></v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/>'
+            f"<x:SizeWithCells/><x:Anchor>{col + 1}, 15, {row}, 10, {col + 5}, 15, {row + lines}, 4</x:Anchor>"
+            f"<x:AutoFill>False</x:AutoFill><x:Row>{row}</x:Row><x:Column>{col}</x:Column></x:ClientData>"
+            "</v:shape>"
+        )
+    return (
+        '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:x="urn:schemas-microsoft-com:office:excel">'
+        f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{number}"/></o:shapelayout>'
+        '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
+        '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+        + "".join(shapes)
+        + "</xml>"
+    ).encode("utf-8")
+
+
+def _add_sheet_rels(parts: dict[str, bytes], sheet_path: str, comments: str, vml: str) -> None:
+    folder, name = sheet_path.rsplit("/", 1)
+    rels_path = f"{folder}/_rels/{name}.rels"
+    relations = (
+        f'<Relationship Id="rIdRekapJpComments" Type="{REL_COMMENTS}" Target="../{comments.removeprefix("xl/")}"/>'
+        f'<Relationship Id="rIdRekapJpVml" Type="{REL_VML}" Target="../{vml.removeprefix("xl/")}"/>'
+    )
+    if rels_path in parts:
+        text = parts[rels_path].decode("utf-8")
+        if "rIdRekapJp" in text:
+            raise PatchUnsupported("already marked")
+        parts[rels_path] = text.replace("</Relationships>", relations + "</Relationships>", 1).encode("utf-8")
+    else:
+        parts[rels_path] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Relationships xmlns="{NS_PKG_REL}">{relations}</Relationships>'
+        ).encode()
+
+
+def _add_content_types(parts: dict[str, bytes], comments: str) -> None:
+    text = parts["[Content_Types].xml"].decode("utf-8")
+    additions = ""
+    if not re.search(r'Extension="vml"', text, re.I):
+        additions += f'<Default Extension="vml" ContentType="{CT_VML}"/>'
+    additions += f'<Override PartName={quoteattr("/" + comments)} ContentType="{CT_COMMENTS}"/>'
+    parts["[Content_Types].xml"] = text.replace("</Types>", additions + "</Types>", 1).encode("utf-8")

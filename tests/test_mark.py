@@ -1,0 +1,90 @@
+"""The marked copy: patched at XML level when possible, openpyxl otherwise; the input never changes."""
+
+import datetime as dt
+import hashlib
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+from helpers import coaching_row, submission
+from openpyxl.comments import Comment
+
+from pipeline import mark
+from pipeline.xlsxpatch import Mark, PatchUnsupported, mark_xlsx
+
+D = dt.date
+
+
+def report(rows: list[tuple[str, int, str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"Sheet": s, "Baris": r, "Kolom": c, "Tingkat": t, "Kode": k, "Pesan": f"pesan {k}"}
+            for s, r, c, t, k in rows
+        ]
+    )
+
+
+def read_marks(path):
+    wb = openpyxl.load_workbook(path)
+    return {
+        (ws.title, c.coordinate): (c.fill.fgColor.rgb, c.comment.text)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.comment
+    }
+
+
+def test_xml_patch_marks_existing_and_empty_cells_and_keeps_everything_else(tmp_path, monkeypatch):
+    source = submission(
+        tmp_path, "opd.xlsx", coaching=[coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 3, 4))]
+    )
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    monkeypatch.setattr(mark, "_mark_with_openpyxl", lambda *a: pytest.fail("fell back to openpyxl"))
+    target = tmp_path / "ditandai.xlsx"
+    findings = [("Coaching", 2, "C", "Kesalahan", "NIP_FORMAT"), ("Coaching", 2, "C", "Peringatan", "NAME_MISMATCH"),
+                ("Coaching", 3, "P", "Peringatan", "EVIDENCE_MISSING"), ("Coaching", 9, "B", "Kesalahan", "DATE_INVALID"),
+                ("Mentoring", 0, "", "Peringatan", "HEADER_NOT_FOUND")]  # fmt: skip
+    mark.write_marked_copy(source, target, report(findings))
+    marks = read_marks(target)
+    assert marks[("Coaching", "C2")][0] == "FFFF9999"  # the worst level wins
+    assert "NIP_FORMAT" in marks[("Coaching", "C2")][1] and "NAME_MISMATCH" in marks[("Coaching", "C2")][1]
+    assert marks[("Coaching", "P3")][0] == "FFFFFF99"  # an empty cell, created
+    assert ("Coaching", "B9") in marks  # a row that did not exist
+    assert ("Mentoring", "A1") in marks
+    wb = openpyxl.load_workbook(target)
+    assert wb["Coaching"]["C2"].value == coaching_row(None)["nip_penerima"]
+    assert wb["Coaching"]["B2"].number_format == "dd/mm/yyyy"
+    assert wb["Coaching"].freeze_panes == "A2"
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == before
+
+
+def test_workbook_with_comments_falls_back_to_openpyxl(tmp_path):
+    source = tmp_path / "lama.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Coaching"
+    ws["A1"] = "Tanggal"
+    ws["A1"].comment = Comment("catatan OPD", "opd")
+    wb.save(source)
+    with pytest.raises(PatchUnsupported):
+        mark_xlsx(source, tmp_path / "x.xlsx", [Mark("Coaching", 2, "A", "Kesalahan", "x")])
+    target = tmp_path / "ditandai.xlsx"
+    mark.write_marked_copy(source, target, report([("Coaching", 2, "A", "Kesalahan", "DATE_INVALID")]))
+    marks = read_marks(target)
+    assert marks[("Coaching", "A1")][1].startswith("catatan OPD")
+    assert marks[("Coaching", "A2")][0] == "FFFF9999"
+
+
+def test_macros_are_never_forwarded(tmp_path):
+    source = submission(tmp_path, "opd.xlsx", coaching=[coaching_row(D(2025, 3, 3))])
+    with_macro = tmp_path / "makro.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(with_macro, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("xl/vbaProject.bin", b"\x00macro")
+    target = tmp_path / "ditandai.xlsx"
+    mark.write_marked_copy(with_macro, target, report([("Coaching", 2, "C", "Kesalahan", "NIP_FORMAT")]))
+    assert "xl/vbaProject.bin" not in zipfile.ZipFile(target).namelist()
+    assert read_marks(target)[("Coaching", "C2")][0] == "FFFF9999"
