@@ -52,7 +52,7 @@ def cell_marks(report: pd.DataFrame) -> list[Mark]:
     for (sheet, row, column), group in cells.groupby(["Sheet", "r", "col"], sort=True):
         level = KESALAHAN if group["Tingkat"].eq(KESALAHAN).any() else "Peringatan"
         lines = (f"[{code}] {message}" for code, message in zip(group["Kode"], group["Pesan"], strict=True))
-        marks.append(Mark(str(sheet), int(row), str(column), level, "\n".join(lines)[:30000]))
+        marks.append(Mark(str(sheet), int(str(row)), str(column), level, "\n".join(lines)[:30000]))
     return marks
 
 
