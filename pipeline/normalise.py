@@ -6,14 +6,18 @@ Each parser keeps enough of the original to report it: `<field>_text` is the cel
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from pipeline import layout
 from pipeline.read import WorkbookData
-from pipeline.textnorm import clean_scalar, clean_text
+from pipeline.textnorm import clean_scalar
+from pipeline.textnorm import clean_text as _clean_text
 
 EXCEL_EPOCH = "1899-12-30"
 _DATE_TYPES = (dt.date, dt.datetime, pd.Timestamp)
@@ -93,6 +97,27 @@ class Batch:
     workbooks: list[WorkbookData]
 
 
+ParsedT = TypeVar("ParsedT", pd.Series, pd.DataFrame)
+
+
+def per_unique(parse: Callable[[pd.Series], ParsedT]) -> Callable[[pd.Series], ParsedT]:
+    """Run `parse` once per distinct cell value and broadcast the result (columns repeat a lot: grades,
+    dates, scales, the same NIP in many rows). Empty cells share one slot."""
+
+    @functools.wraps(parse)
+    def wrapper(raw: pd.Series) -> ParsedT:
+        codes, uniques = pd.factorize(raw.astype(object), use_na_sentinel=True)
+        values = pd.Series([*uniques, ""], dtype=object)
+        codes = np.where(codes < 0, len(values) - 1, codes)
+        parsed = parse(values)
+        return parsed.iloc[codes].set_axis(raw.index)
+
+    return wrapper
+
+
+clean_text = per_unique(_clean_text)
+
+
 def type_of(raw: pd.Series) -> pd.Series:
     return raw.map(type)
 
@@ -102,6 +127,7 @@ def is_number(raw: pd.Series) -> pd.Series:
     return kinds.isin(_NUMBER_TYPES) & ~kinds.isin([bool])
 
 
+@per_unique
 def cell_text(raw: pd.Series) -> pd.Series:
     """The cell as the user sees it: numbers without '.0', dates as dd/mm/yyyy."""
     text = clean_text(raw)
@@ -118,6 +144,7 @@ def cell_text(raw: pd.Series) -> pd.Series:
     return text
 
 
+@per_unique
 def parse_nip(raw: pd.Series) -> pd.DataFrame:
     """NIP columns: `nip` (18 digits or <NA>), `text`, `digits`, `numeric` (stored as a number)."""
     numeric = is_number(raw)
@@ -129,6 +156,7 @@ def parse_nip(raw: pd.Series) -> pd.DataFrame:
     )
 
 
+@per_unique
 def parse_dates(raw: pd.Series) -> pd.Series:
     """Dates as datetime64 (day precision); unparseable and empty cells are NaT. Day first, always."""
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s]")
@@ -176,6 +204,7 @@ def parse_date_text(raw: pd.Series) -> pd.Series:
     return parsed
 
 
+@per_unique
 def parse_grade(raw: pd.Series) -> pd.DataFrame:
     """Pangkat/golongan: `scheme` (PNS/PPPK), `grade` (orderable number), `label` (III/a, IX), `known`."""
     text = clean_text(raw).str.upper()
@@ -206,18 +235,21 @@ def parse_grade(raw: pd.Series) -> pd.DataFrame:
     )
 
 
+@per_unique
 def parse_scale(raw: pd.Series) -> pd.Series:
     text = clean_text(raw).str.casefold().fillna("")
     international = text.str.contains(r"inter|luar negeri|^int\.?$|^ln$", regex=True)
     return pd.Series(np.where(international, "Internasional", "Nasional"), index=raw.index, dtype="string")
 
 
+@per_unique
 def parse_mode(raw: pd.Series) -> pd.Series:
     text = clean_text(raw).str.casefold().fillna("")
     online = text.str.contains(r"daring|online|virtual|zoom|dalam jaringan", regex=True)
     return pd.Series(np.where(online, "Daring", "Luring"), index=raw.index, dtype="string")
 
 
+@per_unique
 def parse_number(raw: pd.Series) -> pd.Series:
     text = cell_text(raw).str.replace(",", ".", regex=False).str.replace(r"[^0-9.\-]", "", regex=True)
     return pd.to_numeric(text, errors="coerce").astype("float64")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -112,10 +113,16 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
 
     start = tick()
     report = report_frame(all_findings, batch)
+    readable = {w.rel: w.readable for w in batch.workbooks}
     outputs: list[Path] = []
-    if not config.validate_only:
-        outputs += write_main_outputs(config.output, tables, profile, year, batch, acts)
-    outputs += write_validation(config.output, report, batch, files, year)
+    with contextlib.ExitStack() as stack:
+        # The two groups of workbooks are independent: with a second core, write them side by side.
+        pool = stack.enter_context(ProcessPoolExecutor(max_workers=1)) if config.jobs > 1 else None
+        args = (config.output, report, files, readable, year)
+        pending = pool.submit(write_validation, *args) if pool else None
+        if not config.validate_only:
+            outputs += write_main_outputs(config.output, tables, profile, year, batch, acts)
+        outputs += pending.result() if pending else write_validation(*args)
     recon = reconciliation(acts)
     evals = {
         "rows_read": len(eval_status),
@@ -266,14 +273,13 @@ def report_stems(files: list[InputFile]) -> dict[str, str]:
 
 
 def write_validation(
-    output: Path, report: pd.DataFrame, batch: Batch, files: list[InputFile], year: int
+    output: Path, report: pd.DataFrame, files: list[InputFile], readable: dict[str, bool], year: int
 ) -> list[Path]:
     folder = output / "validasi"
     summary = folder / f"ringkasan_validasi_{year}.xlsx"
     write_findings_report(summary, report, f"Ringkasan Validasi {year}")
     written = [summary]
     stems = report_stems(files)
-    sources = {w.rel: w for w in batch.workbooks}
     for f in files:
         if not f.is_workbook:
             continue
@@ -281,8 +287,7 @@ def write_validation(
         path = folder / f"{stems[f.rel]}_validasi.xlsx"
         write_findings_report(path, own, f"Validasi {f.rel}")
         written.append(path)
-        book = sources.get(f.rel)
-        if len(own) and book is not None and book.readable:
+        if len(own) and readable.get(f.rel, False):
             marked = folder / f"{stems[f.rel]}_ditandai.xlsx"
             write_marked_copy(f.path, marked, own)
             written.append(marked)

@@ -53,6 +53,10 @@ def match_key(text: object) -> str:
 def clean_text(series: pd.Series) -> pd.Series:
     """Vectorised clean_scalar for a column of raw cells; empty cells become <NA>."""
     text = series.astype("string")
-    text = text.str.normalize("NFKC").str.replace(_INVISIBLE_RE, "", regex=True)
+    unusual = text.str.contains(r"[^\x20-\x7e]", regex=True).fillna(False)
+    if unusual.any():  # NFKC runs per element in Python: only where a non-ASCII character is present
+        text = text.mask(
+            unusual, text[unusual].str.normalize("NFKC").str.replace(_INVISIBLE_RE, "", regex=True)
+        )
     text = text.str.replace(r"\s+", " ", regex=True).str.strip()
     return text.mask(text == "")

@@ -8,6 +8,7 @@ caller falls back to openpyxl.
 
 from __future__ import annotations
 
+import bisect
 import re
 import zipfile
 from collections import defaultdict
@@ -189,6 +190,9 @@ def _restyle(xml: str, levels: dict[tuple[int, str], str], style_for: StyleFor) 
     for row, column in levels:
         wanted[row].append(column)
     starts = dict(rows)
+    numbers = [r for r, _ in rows]
+    if numbers != sorted(numbers):
+        raise PatchUnsupported("rows out of order")
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied from the back
     for row in sorted(wanted):
         columns = sorted(set(wanted[row]), key=column_index)
@@ -203,13 +207,16 @@ def _restyle(xml: str, levels: dict[tuple[int, str], str], style_for: StyleFor) 
                 element = xml[start:stop]
             edits.append((start, stop, _restyle_row(element, row, columns, p, levels, style_for)))
         else:
-            following = [s for r, s in rows if r > row]
-            at = following[0] if following else end
+            after = bisect.bisect_right(numbers, row)
+            at = rows[after][1] if after < len(rows) else end
             cells = "".join(f'<{p}c r="{c}{row}" s="{style_for(0, levels[(row, c)])}"/>' for c in columns)
             edits.append((at, at, f'<{p}row r="{row}">{cells}</{p}row>'))
-    for start, stop, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
-        xml = xml[:start] + replacement + xml[stop:]
-    return xml
+    pieces, cursor = [], 0
+    for start, stop, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
+        pieces += [xml[cursor:start], replacement]
+        cursor = stop
+    pieces.append(xml[cursor:])
+    return "".join(pieces)
 
 
 def _restyle_row(
