@@ -106,11 +106,10 @@ def per_unique(parse: Callable[[pd.Series], ParsedT]) -> Callable[[pd.Series], P
 
     @functools.wraps(parse)
     def wrapper(raw: pd.Series) -> ParsedT:
-        codes, uniques = pd.factorize(raw.astype(object), use_na_sentinel=True)
-        values = pd.Series([*uniques, ""], dtype=object)
-        codes = np.where(codes < 0, len(values) - 1, codes)
-        parsed = parse(values)
-        return parsed.iloc[codes].set_axis(raw.index)
+        found = pd.factorize(raw.astype(object), use_na_sentinel=True)
+        values = pd.Series([*found[1], ""], dtype=object)
+        positions = np.where(found[0] < 0, len(values) - 1, found[0])
+        return parse(values).iloc[positions].set_axis(raw.index)
 
     return wrapper
 
