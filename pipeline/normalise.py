@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -106,7 +106,7 @@ def per_unique(parse: Callable[[pd.Series], ParsedT]) -> Callable[[pd.Series], P
 
     @functools.wraps(parse)
     def wrapper(raw: pd.Series) -> ParsedT:
-        found = pd.factorize(raw.astype(object), use_na_sentinel=True)
+        found: tuple[Any, Any] = pd.factorize(raw.astype(object), use_na_sentinel=True)
         values = pd.Series([*found[1], ""], dtype=object)
         positions = np.where(found[0] < 0, len(values) - 1, found[0])
         return parse(values).iloc[positions].set_axis(raw.index)
