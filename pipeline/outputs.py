@@ -12,6 +12,7 @@ import pandas as pd
 from pipeline.findings import REPORT_COLUMNS
 from pipeline.summarise import DETAIL_COLUMNS, Tables
 from pipeline.write import (
+    CONSTANT_MEMORY_ROWS,
     Book,
     atomic_path,
     continuation_names,
@@ -26,7 +27,7 @@ def write_rekap(path: Path, tables: Tables, headline: list[tuple[str, Any]], yea
     """rekap_<TAHUN>.xlsx; returns every file written (plus the Parquet detail when the sheet overflows)."""
     written = [path]
     chunks = split_rows(detail_for_sheet(tables.detail))
-    with open_workbook(path, constant_memory=True) as book:
+    with open_workbook(path, constant_memory=len(tables.detail) > CONSTANT_MEMORY_ROWS) as book:
         _ringkasan(book, tables, headline)
         book.table("Rekap Pegawai", tables.rekap_pegawai)
         book.table("Rekap Bulanan", tables.rekap_bulanan)
@@ -91,12 +92,20 @@ def _ringkasan(book: Book, tables: Tables, headline: list[tuple[str, Any]]) -> N
         anchor += int(height / 20) + 2
 
 
-def write_ip_asn(path: Path, tables: Tables) -> None:
+def ip_asn_sheets(tables: Tables) -> dict[str, pd.DataFrame]:
+    """The sheets of ip_asn_<TAHUN>.xlsx, in order (small: one row per employee or OPD)."""
+    return {
+        "Kartu Pengendalian 20 JP": tables.kartu,
+        "Capaian OPD": tables.capaian_opd,
+        "Belum 20 JP": tables.belum,
+        "Indikator Kompetensi": tables.indikator,
+    }
+
+
+def write_ip_asn(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     with open_workbook(path) as book:
-        book.table("Kartu Pengendalian 20 JP", tables.kartu)
-        book.table("Capaian OPD", tables.capaian_opd, percent=("Persentase Memenuhi",))
-        book.table("Belum 20 JP", tables.belum)
-        book.table("Indikator Kompetensi", tables.indikator)
+        for name, frame in sheets.items():
+            book.table(name, frame, percent=("Persentase Memenuhi",))
 
 
 def write_findings_report(path: Path, report: pd.DataFrame, title: str) -> None:

@@ -22,7 +22,14 @@ from pipeline.discover import InputFile, discover
 from pipeline.findings import KESALAHAN, REJECTING_CODES, concat_findings, file_finding, render
 from pipeline.mark import write_marked_copy
 from pipeline.normalise import Batch, collect
-from pipeline.outputs import sha256_file, write_findings_report, write_ip_asn, write_manifest, write_rekap
+from pipeline.outputs import (
+    ip_asn_sheets,
+    sha256_file,
+    write_findings_report,
+    write_ip_asn,
+    write_manifest,
+    write_rekap,
+)
 from pipeline.profiles import Profile, ProfileError, load_profile
 from pipeline.read import WorkbookData, read_workbook, sha256_of
 from pipeline.summarise import Tables, build_tables
@@ -90,6 +97,8 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
 
     start = tick()
     batch = collect(workbooks)
+    for book in workbooks:  # raw cells are typed now: free them (the largest objects of a big run)
+        book.sheets.clear()
     skipped = [
         file_finding(f.rel, "FILE_UNSUPPORTED", f.path.suffix.lower() or "tanpa ekstensi")
         for f in files
@@ -118,11 +127,12 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
     with contextlib.ExitStack() as stack:
         # The two groups of workbooks are independent: with a second core, write them side by side.
         pool = stack.enter_context(ProcessPoolExecutor(max_workers=1)) if config.jobs > 1 else None
-        args = (config.output, report, files, readable, year)
-        pending = pool.submit(write_validation, *args) if pool else None
+        ip_sheets = None if config.validate_only else ip_asn_sheets(tables)
+        args = (config.output, ip_sheets, report, files, readable, year)
+        pending = pool.submit(write_side_outputs, *args) if pool else None
         if not config.validate_only:
-            outputs += write_main_outputs(config.output, tables, profile, year, batch, acts)
-        outputs += pending.result() if pending else write_validation(*args)
+            outputs += write_rekap_output(config.output, tables, profile, year, batch, acts)
+        outputs += pending.result() if pending else write_side_outputs(*args)
     recon = reconciliation(acts)
     evals = {
         "rows_read": len(eval_status),
@@ -234,7 +244,20 @@ def _opd_by_file(batch: Batch) -> dict[str, str]:
     return found
 
 
-def write_main_outputs(
+def write_side_outputs(
+    output: Path, ip_sheets: dict[str, pd.DataFrame] | None, report: pd.DataFrame, files: list[InputFile],
+    readable: dict[str, bool], year: int,
+) -> list[Path]:  # fmt: skip
+    """ip_asn_<TAHUN>.xlsx and the validation reports: everything but the recap, for the second core."""
+    written = []
+    if ip_sheets is not None:
+        ip = output / f"ip_asn_{year}.xlsx"
+        write_ip_asn(ip, ip_sheets)
+        written.append(ip)
+    return written + write_validation(output, report, files, readable, year)
+
+
+def write_rekap_output(
     output: Path, tables: Tables, profile: Profile, year: int, batch: Batch, acts: pd.DataFrame
 ) -> list[Path]:
     recon = reconciliation(acts)
@@ -244,7 +267,7 @@ def write_main_outputs(
         ("Tahun laporan", year),
         ("Profil aturan", f"{profile.id} ({profile.name})"),
         ("Dasar hukum", profile.basis),
-        ("Berkas dibaca", sum(1 for w in batch.workbooks if w.sheets)),
+        ("Berkas dibaca", sum(1 for w in batch.workbooks if w.readable)),
         ("Baris kegiatan dibaca", recon["rows_read"]),
         ("Dihitung", recon["counted"]),
         ("Melebihi Batas Bulanan", recon["capped"]),
@@ -256,10 +279,7 @@ def write_main_outputs(
         ("Persentase memenuhi 20 JP", f"{(100 * met / len(people)) if len(people) else 0:.2f}%"),
         ("Total JP", round(float(people["JP Total"].sum()), 2)),
     ]
-    written = write_rekap(output / f"rekap_{year}.xlsx", tables, headline, year)
-    ip = output / f"ip_asn_{year}.xlsx"
-    write_ip_asn(ip, tables)
-    return [*written, ip]
+    return write_rekap(output / f"rekap_{year}.xlsx", tables, headline, year)
 
 
 def report_stems(files: list[InputFile]) -> dict[str, str]:
