@@ -13,6 +13,7 @@ from pipeline.findings import REPORT_COLUMNS
 from pipeline.summarise import DETAIL_COLUMNS, Tables
 from pipeline.write import (
     CONSTANT_MEMORY_ROWS,
+    EXCEL_MAX_ROWS,
     Book,
     atomic_path,
     continuation_names,
@@ -23,10 +24,13 @@ from pipeline.write import (
 )
 
 
+DETAIL_SHEET_ROWS = EXCEL_MAX_ROWS - 1  # the header takes one of Excel's 1,048,576 rows
+
+
 def write_rekap(path: Path, tables: Tables, headline: list[tuple[str, Any]], year: int) -> list[Path]:
     """rekap_<TAHUN>.xlsx; returns every file written (plus the Parquet detail when the sheet overflows)."""
     written = [path]
-    chunks = split_rows(detail_for_sheet(tables.detail))
+    chunks = split_rows(detail_for_sheet(tables.detail), DETAIL_SHEET_ROWS)
     with open_workbook(path, constant_memory=len(tables.detail) > CONSTANT_MEMORY_ROWS) as book:
         _ringkasan(book, tables, headline)
         book.table("Rekap Pegawai", tables.rekap_pegawai)
@@ -40,7 +44,8 @@ def write_rekap(path: Path, tables: Tables, headline: list[tuple[str, Any]], yea
     if len(chunks) > 1:
         parquet = path.with_name(f"detail_kegiatan_{year}.parquet")
         with atomic_path(parquet) as temp:
-            detail_for_sheet(tables.detail).to_parquet(temp, index=False)
+            # typed for other tools: Tanggal is a date column, the text the OPD typed sits in "Tanggal (teks)"
+            tables.detail.to_parquet(temp, index=False)
         written.append(parquet)
     return written
 

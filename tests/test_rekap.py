@@ -210,3 +210,24 @@ def test_template_has_every_sheet_and_reads_back_empty(tmp_path, profile):
     assert wb["Coaching"].column_dimensions["C"].number_format == "@"
     assert wb["Coaching"].freeze_panes == "A2"
     assert any("Nasional" in str(dv.formula1) for dv in wb["Coaching"].data_validations.dataValidation)
+
+
+def test_detail_longer_than_a_sheet_continues_and_goes_to_parquet(folders, monkeypatch):
+    import openpyxl
+    import pandas as pd
+
+    from pipeline import outputs
+
+    monkeypatch.setattr(outputs, "DETAIL_SHEET_ROWS", 3)
+    inp, out = folders
+    submission(inp, "opd.xlsx", coaching=[*(coaching_row(D(2025, m, 3)) for m in range(1, 5)), coaching_row("x")])
+    rekap(inp, out)
+    names = openpyxl.load_workbook(out / "rekap_2025.xlsx", read_only=True).sheetnames
+    assert names[names.index("Detail Kegiatan") + 1] == "Detail Kegiatan (2)"
+    first = sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan")
+    second = sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan (2)")
+    assert [r["ID"] for r in first + second] == [1, 2, 3, 4, 5]
+    parquet = pd.read_parquet(out / "detail_kegiatan_2025.parquet")
+    assert parquet["ID"].tolist() == [1, 2, 3, 4, 5] and parquet["Tanggal (teks)"].iloc[-1] == "x"
+    manifest = json.loads((out / "manifest_2025.json").read_text())
+    assert "detail_kegiatan_2025.parquet" in {o["path"] for o in manifest["outputs"]}
