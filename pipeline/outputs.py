@@ -23,7 +23,6 @@ from pipeline.write import (
     write_key_values,
 )
 
-
 DETAIL_SHEET_ROWS = EXCEL_MAX_ROWS - 1  # the header takes one of Excel's 1,048,576 rows
 
 

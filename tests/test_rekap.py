@@ -220,7 +220,9 @@ def test_detail_longer_than_a_sheet_continues_and_goes_to_parquet(folders, monke
 
     monkeypatch.setattr(outputs, "DETAIL_SHEET_ROWS", 3)
     inp, out = folders
-    submission(inp, "opd.xlsx", coaching=[*(coaching_row(D(2025, m, 3)) for m in range(1, 5)), coaching_row("x")])
+    submission(
+        inp, "opd.xlsx", coaching=[*(coaching_row(D(2025, m, 3)) for m in range(1, 5)), coaching_row("x")]
+    )
     rekap(inp, out)
     names = openpyxl.load_workbook(out / "rekap_2025.xlsx", read_only=True).sheetnames
     assert names[names.index("Detail Kegiatan") + 1] == "Detail Kegiatan (2)"
