@@ -340,6 +340,12 @@ def _add_nip(out: dict[str, pd.Series], frame: pd.DataFrame, field: str) -> None
     out[f"{field}_numeric"] = parsed["numeric"]
 
 
+def _add_date(out: dict[str, pd.Series], frame: pd.DataFrame, name: str, source: str | None = None) -> None:
+    raw = _raw(frame, source or name)
+    out[name] = parse_dates(raw)
+    out[f"{name}_text"] = cell_text(raw)
+
+
 def _base(frame: pd.DataFrame) -> dict[str, pd.Series]:
     return {c: frame[c] for c in ("uid", "file", "sheet", "row", "kind") if c in frame.columns}
 
@@ -347,12 +353,9 @@ def _base(frame: pd.DataFrame) -> dict[str, pd.Series]:
 def type_activities(frame: pd.DataFrame) -> pd.DataFrame:
     out = _base(frame)
     out["opd"] = clean_text(_raw(frame, "opd"))
-    out["tanggal"] = parse_dates(_raw(frame, "tanggal"))
-    out["tanggal_text"] = cell_text(_raw(frame, "tanggal"))
-    out["tanggal_selesai"] = parse_dates(_raw(frame, "tanggal_selesai"))
-    out["tanggal_selesai_text"] = cell_text(_raw(frame, "tanggal_selesai"))
-    out["submitted"] = parse_dates(_raw(frame, "submitted_raw"))
-    out["submitted_text"] = cell_text(_raw(frame, "submitted_raw"))
+    _add_date(out, frame, "tanggal")
+    _add_date(out, frame, "tanggal_selesai")
+    _add_date(out, frame, "submitted", "submitted_raw")
     out["tahun"] = parse_number(_raw(frame, "tahun_raw"))
     for role in ("penerima", "pembimbing"):
         _add_nip(out, frame, f"nip_{role}")
@@ -376,8 +379,7 @@ def type_activities(frame: pd.DataFrame) -> pd.DataFrame:
 def type_evaluations(frame: pd.DataFrame) -> pd.DataFrame:
     out = _base(frame)
     out["opd"] = clean_text(_raw(frame, "opd"))
-    out["tanggal"] = parse_dates(_raw(frame, "tanggal"))
-    out["tanggal_text"] = cell_text(_raw(frame, "tanggal"))
+    _add_date(out, frame, "tanggal")
     for role in ("penerima", "pembimbing"):
         _add_nip(out, frame, f"nip_{role}")
     for score in layout.SCORE_FIELDS:

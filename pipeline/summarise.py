@@ -221,22 +221,29 @@ def _pair_key(frame: pd.DataFrame, with_date: bool) -> pd.Series:
     return key + "|" + frame["tanggal"].astype(str) if with_date else key
 
 
-def evaluasi_coach(acts: pd.DataFrame, evals: pd.DataFrame, eval_status: pd.DataFrame) -> pd.DataFrame:
-    sessions = acts[acts["activity"].eq("coaching") & acts["status"].isin([DIHITUNG, MELEBIHI])]
+def _per_giver(
+    acts: pd.DataFrame, forms: pd.DataFrame, eval_status: pd.DataFrame, activity: str, role: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(valid sessions, accepted evaluation rows, one row per coach/mentor with name and session count)."""
+    sessions = acts[acts["activity"].eq(activity) & acts["status"].isin([DIHITUNG, MELEBIHI])]
     accepted = (
-        evals[evals["uid"].isin(eval_status.loc[eval_status["accepted"], "uid"])] if len(evals) else evals
+        forms[forms["uid"].isin(eval_status.loc[eval_status["accepted"], "uid"])] if len(forms) else forms
     )
+    givers = set(sessions["nip_pembimbing"].dropna()) | set(
+        accepted.get("nip_pembimbing", pd.Series()).dropna()
+    )
+    out = pd.DataFrame({f"NIP {role}": pd.Series(sorted(givers), dtype="string")})
+    out[f"Nama {role}"] = out[f"NIP {role}"].map(_giver_names(acts, activity)).fillna("")
+    per_giver = sessions.groupby("nip_pembimbing").size()
+    out["Jumlah Sesi"] = out[f"NIP {role}"].map(per_giver).fillna(0).astype("int64")
+    return sessions, accepted, out
+
+
+def evaluasi_coach(acts: pd.DataFrame, evals: pd.DataFrame, eval_status: pd.DataFrame) -> pd.DataFrame:
+    sessions, accepted, out = _per_giver(acts, evals, eval_status, "coaching", "Coach")
     scores = list(layout.SCORE_FIELDS)
     evaluated = set(_pair_key(accepted, True)) if len(accepted) else set()
     no_eval = sessions[~_pair_key(sessions, True).isin(evaluated)].groupby("nip_pembimbing").size()
-    coaches = sorted(
-        set(sessions["nip_pembimbing"].dropna()) | set(accepted.get("nip_pembimbing", pd.Series()).dropna())
-    )
-    out = pd.DataFrame({"NIP Coach": pd.Series(coaches, dtype="string")})
-    out["Nama Coach"] = out["NIP Coach"].map(_giver_names(acts, "coaching")).fillna("")
-    out["Jumlah Sesi"] = (
-        out["NIP Coach"].map(sessions.groupby("nip_pembimbing").size()).fillna(0).astype("int64")
-    )
     counts = accepted.groupby("nip_pembimbing").size() if len(accepted) else pd.Series(dtype="int64")
     out["Jumlah Evaluasi"] = out["NIP Coach"].map(counts).fillna(0).astype("int64")
     out["Sesi Tanpa Evaluasi"] = out["NIP Coach"].map(no_eval).fillna(0).astype("int64")
@@ -252,23 +259,10 @@ def evaluasi_coach(acts: pd.DataFrame, evals: pd.DataFrame, eval_status: pd.Data
 def penilaian_mentor(
     acts: pd.DataFrame, assessments: pd.DataFrame, eval_status: pd.DataFrame
 ) -> pd.DataFrame:
-    sessions = acts[acts["activity"].eq("mentoring") & acts["status"].isin([DIHITUNG, MELEBIHI])]
-    accepted = (
-        assessments[assessments["uid"].isin(eval_status.loc[eval_status["accepted"], "uid"])]
-        if len(assessments)
-        else assessments
-    )
+    sessions, accepted, out = _per_giver(acts, assessments, eval_status, "mentoring", "Mentor")
     assessed = set(_pair_key(accepted, False)) if len(accepted) else set()
     pairs = sessions.drop_duplicates(["nip_penerima", "nip_pembimbing"])
     unassessed = pairs[~_pair_key(pairs, False).isin(assessed)].groupby("nip_pembimbing").size()
-    mentors = sorted(
-        set(sessions["nip_pembimbing"].dropna()) | set(accepted.get("nip_pembimbing", pd.Series()).dropna())
-    )
-    out = pd.DataFrame({"NIP Mentor": pd.Series(mentors, dtype="string")})
-    out["Nama Mentor"] = out["NIP Mentor"].map(_giver_names(acts, "mentoring")).fillna("")
-    out["Jumlah Sesi"] = (
-        out["NIP Mentor"].map(sessions.groupby("nip_pembimbing").size()).fillna(0).astype("int64")
-    )
     for level in layout.PENILAIAN_LEVELS:
         hits: pd.Series | dict[str, int] = (
             accepted[accepted["penilaian"].eq(level)].groupby("nip_pembimbing").size()
