@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import layout
-from pipeline.findings import REJECTING_CODES, cell_findings, concat_findings
+from pipeline.findings import cell_findings, concat_findings
 from pipeline.normalise import Batch, name_key
 from pipeline.profiles import SESSION_ACTIVITIES, Profile
 from schemas import failure_findings, nip_text_schema, score_schema
@@ -47,12 +47,6 @@ def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.Da
     if batch.roster is not None and len(batch.roster):
         parts += check_nips(batch.roster, ("nip",), year, today, structure=False)
     return concat_findings(parts)
-
-
-def rejected_uids(findings: pd.DataFrame) -> pd.Index:
-    return pd.Index(
-        findings.loc[findings["code"].isin(REJECTING_CODES) & findings["uid"].ge(0), "uid"].unique()
-    )
 
 
 def resolve_activity(acts: pd.DataFrame, profile: Profile) -> pd.Series:
