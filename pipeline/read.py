@@ -77,10 +77,11 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _letters_to_index(letters: bytes) -> int:
+def column_index(letters: str) -> int:
+    """'A' -> 1, 'AB' -> 28: the inverse of column_letter (1-based)."""
     value = 0
     for char in letters:
-        value = value * 26 + (char - 64)
+        value = value * 26 + ord(char) - 64
     return value
 
 
@@ -127,7 +128,7 @@ def _check_dimension(start: bytes) -> None:
     if not match:
         return
     rows = int(match.group(2))
-    cols = _letters_to_index(match.group(1))
+    cols = column_index(match.group(1).decode())
     if rows * cols > MAX_SHEET_CELLS and rows > 100_000:
         raise UnreadableFile(
             "FILE_UNREADABLE", f"sheet menyatakan {rows:,} baris x {cols:,} kolom, melebihi batas"

@@ -31,7 +31,7 @@ from pipeline.outputs import (
     write_rekap,
 )
 from pipeline.profiles import Profile, ProfileError, load_profile
-from pipeline.read import WorkbookData, read_workbook, sha256_of
+from pipeline.read import WorkbookData, column_index, read_workbook, sha256_of
 from pipeline.summarise import Tables, build_tables
 from pipeline.validate import resolve_activity, validate
 
@@ -219,13 +219,15 @@ def report_frame(findings: pd.DataFrame, batch: Batch) -> pd.DataFrame:
     keys = pd.MultiIndex.from_frame(findings[["file", "sheet", "field"]])
     letters = pd.Series(lay["letter"].reindex(keys).to_numpy(), index=findings.index).fillna("")
     headers = pd.Series(lay["header"].reindex(keys).to_numpy(), index=findings.index)
-    canonical = (
-        findings.apply(lambda f: _canonical_header(f["sheet"], f["field"]), axis=1) if len(findings) else None
+    pairs = findings[["sheet", "field"]].drop_duplicates()
+    canonical = {(s, f): _canonical_header(s, f) for s, f in zip(pairs["sheet"], pairs["field"], strict=True)}
+    sheet_field = pd.Series(
+        list(zip(findings["sheet"], findings["field"], strict=True)), index=findings.index, dtype=object
     )
-    labels = headers.fillna(canonical) if canonical is not None else headers
+    labels = headers.fillna(sheet_field.map(canonical))
     report = render(findings, labels.fillna(""), letters)
     report["Perangkat Daerah"] = findings["file"].map(_opd_by_file(batch)).fillna("").to_numpy()
-    report["_col"] = report["Kolom"].str.len() * 100 + report["Kolom"].map(lambda s: sum(map(ord, s)))
+    report["_col"] = report["Kolom"].map({c: column_index(c) for c in report["Kolom"].unique()})
     report = report.sort_values(["File", "Sheet", "Baris", "_col", "Kode"], kind="stable", ignore_index=True)
     return report.drop(columns="_col")
 
@@ -352,7 +354,7 @@ def build_manifest(
                 "rows_rejected": 0,
             }
         )
-    levels = findings["code"].map(lambda c: "Kesalahan" if c in REJECTING_CODES else "")
+
     return {
         "program": "rekap-jp",
         "program_version": __version__,
@@ -363,7 +365,7 @@ def build_manifest(
         "reconciliation": recon,
         "reconciles": recon["rows_read"] == sum(v for k, v in recon.items() if k != "rows_read"),
         "evaluations": {**evals, "reconciles": evals["rows_read"] == evals["accepted"] + evals["rejected"]},
-        "findings": {"total": len(findings), "rejecting": int(levels.eq("Kesalahan").sum())},
+        "findings": {"total": len(findings), "rejecting": int(findings["code"].isin(REJECTING_CODES).sum())},
         "outputs": [
             {"path": p.relative_to(config.output).as_posix(), "sha256": sha256_file(p)}
             for p in sorted(outputs)

@@ -51,12 +51,9 @@ def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.Da
 
 def resolve_activity(acts: pd.DataFrame, profile: Profile) -> pd.Series:
     """Activity key per row: coaching/mentoring from the sheet, the profile's key from Jenis Kegiatan."""
-    lookup = (
-        acts["jenis_text"]
-        .astype(object)
-        .map(lambda t: profile.activity_for(t) if isinstance(t, str) else None)
-    )
-    lookup = lookup.astype(object).astype("string")
+    names = acts["jenis_text"].astype(object)
+    keys = {text: profile.activity_for(text) for text in names.dropna().unique()}
+    lookup = names.map(keys).astype(object).astype("string")
     lookup = lookup.where(~lookup.isin(list(SESSION_ACTIVITIES)))
     return acts["kind"].where(acts["kind"].isin(SESSION_KINDS), lookup).astype("string")
 

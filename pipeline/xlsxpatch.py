@@ -19,6 +19,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import defusedxml.ElementTree as SafeET
 
+from pipeline.read import column_index
+
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -43,13 +45,6 @@ class Mark:
     column: str  # letters
     level: str  # Kesalahan / Peringatan
     text: str
-
-
-def column_index(letters: str) -> int:
-    value = 0
-    for char in letters:
-        value = value * 26 + ord(char) - 64
-    return value
 
 
 def mark_xlsx(source: Path, target: Path, marks: list[Mark]) -> None:

@@ -309,3 +309,11 @@ def test_inputs_stay_byte_identical_and_outputs_hold_no_formula(tmp_path):
                         assert cell.data_type == "s"
     names = [r["Nama Penerima"] for r in sheet_rows(tmp_path / "out" / "rekap_2025.xlsx", "Detail Kegiatan")]
     assert '=HYPERLINK("http://x","klik")' in names
+
+
+def test_column_letters_and_indexes_round_trip():
+    from pipeline.read import column_index, column_letter
+
+    assert [column_letter(i) for i in (0, 25, 26, 27, 52)] == ["A", "Z", "AA", "AB", "BA"]
+    assert all(column_index(column_letter(i)) == i + 1 for i in range(0, 800))
+    assert sorted(["BA", "AB", "Z", "C"], key=column_index) == ["C", "Z", "AB", "BA"]
