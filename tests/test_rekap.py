@@ -10,33 +10,21 @@ from helpers import A, B, C, by_nip, coaching_row, rekap, sheet_rows, submission
 D = dt.date
 
 
-def test_coaching_jp_per_profile(folders):
+@pytest.mark.parametrize(
+    ("sheet", "column", "nganjuk", "pangkalpinang"),
+    [("coaching", "JP Coaching", 4 + 4, 2 + 4), ("mentoring", "JP Mentoring", 2 + 2, 2 + 4)],
+)
+def test_session_jp_per_profile_national_and_international(folders, sheet, column, nganjuk, pangkalpinang):
     inp, out = folders
-    submission(
-        inp,
-        "opd.xlsx",
-        coaching=[coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 4, 7), skala="Internasional")],
-    )
+    sessions = [coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 4, 7), skala="Internasional")]
+    submission(inp, "opd.xlsx", **{sheet: sessions})
     rekap(inp, out)
-    assert by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]["JP Coaching"] == 8
+    assert by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A][column] == nganjuk
     rekap(inp, out, profile="pangkalpinang-2023")
     row = by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]
-    assert row["JP Coaching"] == 2 + 4
+    assert row[column] == pangkalpinang
     assert row["Status 20 JP"] == "Belum Terpenuhi"
-    assert row["Kekurangan JP"] == 14
-
-
-def test_mentoring_jp_per_profile(folders):
-    inp, out = folders
-    submission(
-        inp,
-        "opd.xlsx",
-        mentoring=[coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 5, 3), skala="Internasional")],
-    )
-    rekap(inp, out)
-    assert by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]["JP Mentoring"] == 4
-    rekap(inp, out, profile="pangkalpinang-2023")
-    assert by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]["JP Mentoring"] == 6
+    assert row["Kekurangan JP"] == 20 - pangkalpinang
 
 
 def test_monthly_cap_counts_the_first_two_by_date_then_row(folders):
