@@ -9,6 +9,7 @@ from pathlib import Path
 from pipeline.profiles import DEFAULT_PROFILE, ProfileError, available_profiles, load_profile
 from pipeline.run import NothingReadable, RunConfig, RunResult, UsageError, default_jobs, run
 from pipeline.template import write_template
+from pipeline.terms import REPORT_ORDER, STATUS_KEYS
 
 EXIT_OK, EXIT_STRICT, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
 
@@ -70,23 +71,21 @@ def main(argv: list[str] | None = None) -> int:
 
 def summary(result: RunResult, config: RunConfig) -> str:
     r = result.reconciliation
+    e = result.evaluations
     rows = [
         ("Tahun / profil", f"{result.year} / {result.profile.id}"),
         ("Berkas", str(result.files)),
         ("Baris kegiatan dibaca", str(r["rows_read"])),
-        ("Dihitung", str(r["counted"])),
-        ("Melebihi Batas Bulanan", str(r["capped"])),
-        ("Duplikat", str(r["duplicate"])),
-        ("Di Luar Periode", str(r["out_of_period"])),
-        ("Ditolak", str(r["rejected"])),
-        (
-            "Baris evaluasi (diterima/ditolak)",
-            f"{result.evaluations['accepted']}/{result.evaluations['rejected']}",
-        ),
-        ("Temuan (Kesalahan)", f"{len(result.findings)} ({result.kesalahan})"),
-        ("Laporan", str(config.output)),
-        ("Laporan validasi", str(config.output / "validasi")),
+        *((status, str(r[STATUS_KEYS[status]])) for status in REPORT_ORDER),
+        ("Baris evaluasi (diterima/ditolak)", f"{e['accepted']}/{e['rejected']}"),
+        ("Temuan (Kesalahan)", f"{len(result.report)} ({result.kesalahan})"),
     ]
+    if result.changed is not None:
+        rows.append(("Pegawai berubah (vs run sebelumnya)", str(result.changed)))
+    if config.validate_only:
+        rows.append(("Laporan validasi", str(result.report_folder)))
+    else:
+        rows += [("Laporan", str(config.output)), ("Laporan validasi", str(result.report_folder))]
     width = max(len(label) for label, _ in rows)
     line = "+" + "-" * (width + 2) + "+" + "-" * 42 + "+"
     body = [f"| {label.ljust(width)} | {value[:40].ljust(40)} |" for label, value in rows]

@@ -2,61 +2,81 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from pipeline import revisions
 from pipeline.findings import REJECTING_CODES, cell_findings, concat_findings
+from pipeline.normalise import Batch
 from pipeline.profiles import Profile
+from pipeline.terms import (
+    DIGANTI,
+    DIHITUNG,
+    DITERIMA,
+    DITOLAK,
+    DUPLIKAT,
+    EVALUATION_KEYS,
+    LUAR_PERIODE,
+    MELEBIHI,
+    REPORT_ORDER,
+    STATUS_KEYS,
+)
+from pipeline.validate import resolve_activity
 from schemas import SESSION_SCHEMA
 
-DIHITUNG, MELEBIHI, DUPLIKAT, LUAR_PERIODE, DITOLAK = (
-    "Dihitung",
-    "Melebihi Batas Bulanan",
-    "Duplikat",
-    "Di Luar Periode",
-    "Ditolak",
-)
-STATUS_KEYS = {
-    DIHITUNG: "counted",
-    MELEBIHI: "capped",
-    DUPLIKAT: "duplicate",
-    LUAR_PERIODE: "out_of_period",
-    DITOLAK: "rejected",
-}
 DEDUP_KEY = ["activity", "nip_penerima", "tanggal", "nip_pembimbing"]
+EVALUATION_KEY = ["kind", "nip_penerima", "tanggal", "nip_pembimbing"]
+
+
+@dataclass(frozen=True)
+class Computed:
+    """The compute stage's result: every row with its status, and every finding of the run."""
+
+    activities: pd.DataFrame  # the normalised rows + activity, status, keterangan_status, jp
+    evaluations: pd.DataFrame  # uid, status, accepted of every Evaluasi Coaching / Penilaian Mentor row
+    findings: pd.DataFrame  # FINDING_COLUMNS: file-level, validation and status findings
+    replaced: pd.DataFrame  # older versions of a submission: file, replaced_by, rule, final
+
+
+def compute(batch: Batch, findings: pd.DataFrame, profile: Profile, year: int) -> Computed:
+    """SPEC §5 in order: revisions, rejected, out of period, duplicates, monthly cap, JP."""
+    acts = batch.activities.assign(activity=resolve_activity(batch.activities, profile))
+    replaced = revisions.resolve(batch.submissions, session_keys(acts))
+    acts, status_findings = assign_status(acts, findings, profile, year, replaced)
+    evaluations, eval_findings = evaluation_status([batch.evaluations, batch.assessments], findings, replaced)
+    row_findings = concat_findings([findings, status_findings, eval_findings])
+    # an older version's row findings were fixed (or not) in its revision: only the revision's count
+    stale = row_findings["file"].isin(replaced["file"]) & row_findings["uid"].ge(0)
+    every = [pd.DataFrame(batch.file_findings), revisions.superseded_findings(replaced), row_findings[~stale]]
+    return Computed(acts, evaluations, concat_findings(every), replaced)
 
 
 def assign_status(
-    acts: pd.DataFrame, findings: pd.DataFrame, profile: Profile, year: int
+    acts: pd.DataFrame,
+    findings: pd.DataFrame,
+    profile: Profile,
+    year: int,
+    replaced: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Status and Keterangan for every row, in the order of SPEC §5; returns the rows and the new findings."""
-    rejecting = findings[findings["uid"].ge(0) & findings["code"].isin(REJECTING_CODES)]
-    reasons = rejecting.groupby("uid")["code"].agg(lambda codes: ", ".join(dict.fromkeys(codes)))
-    status = pd.Series(DITOLAK, index=acts.index, dtype="string").where(acts["uid"].isin(reasons.index))
-    note = ("Ditolak: " + acts["uid"].map(reasons).astype("string")).astype("string")
+    """Status and Keterangan for every row, in the order of SPEC §5; returns the rows and the new findings.
 
-    in_period = acts["tanggal"].dt.year.eq(year)
-    out = status.isna() & ~in_period
-    status = status.mask(out, LUAR_PERIODE)
-    note = note.mask(out, f"Di luar tahun {year}")
+    `replaced` is the output of `revisions.resolve`: every row of those files is Diganti Revisi.
+    """
+    status = pd.Series(pd.NA, index=acts.index, dtype="string")
+    note = pd.Series(pd.NA, index=acts.index, dtype="string")
+    status, note = _superseded(acts, status, note, replaced)
+    status, note = _rejected(acts, status, note, findings)
+
+    out = status.isna() & ~acts["tanggal"].dt.year.eq(year)
+    status, note = status.mask(out, LUAR_PERIODE), note.mask(out, f"Di luar tahun {year}")
     oop = acts[out]
     parts = [
         cell_findings(oop, "tanggal", "DATE_OUT_OF_PERIOD", oop["tanggal"].dt.strftime("%d/%m/%Y"), year)
     ]
 
-    live = acts[status.isna()]
-    key = live[DEDUP_KEY].assign(nip_pembimbing=live["nip_pembimbing"].fillna(""))
-    dup = key.duplicated(keep="first")
-    first = live.loc[~dup].assign(_k=_key_string(key[~dup])).set_index("_k")
-    where = (
-        first["file"].astype("string")
-        + ", sheet "
-        + first["sheet"].astype("string")
-        + ", baris "
-        + first["row"].astype("string")
-    )
-    dup_rows = live[dup]
-    dup_where = _key_string(key[dup]).map(where)
+    dup_rows, dup_where = duplicates(acts[status.isna()], DEDUP_KEY)
     status = status.mask(status.index.isin(dup_rows.index), DUPLIKAT)
     note.loc[dup_rows.index] = ("Duplikat dari " + dup_where).to_numpy()
     parts.append(cell_findings(dup_rows, "tanggal", "DUPLICATE_SESSION", dup_rows["tanggal_text"], dup_where))
@@ -66,23 +86,58 @@ def assign_status(
     note.loc[capped_rows.index] = ("Melebihi batas " + cap_of + " sesi per bulan").to_numpy()
     parts.append(cell_findings(capped_rows, "tanggal", "MONTHLY_CAP", capped_rows["tanggal_text"], cap_of))
 
-    status = status.fillna(DIHITUNG)
-    result = acts.assign(status=status, keterangan_status=note.fillna(""))
+    result = acts.assign(status=status.fillna(DIHITUNG), keterangan_status=note.fillna(""))
     result = result.assign(jp=convert_jp(result, profile).where(result["status"].eq(DIHITUNG), 0.0))
     SESSION_SCHEMA.validate(result)
     return result, concat_findings(parts)
 
 
-def _key_string(key: pd.DataFrame) -> pd.Series:
-    return (
-        key["activity"].astype(str)
-        + "|"
-        + key["nip_penerima"].astype(str)
-        + "|"
-        + key["tanggal"].astype(str)
-        + "|"
-        + key["nip_pembimbing"].astype(str)
+def _superseded(
+    rows: pd.DataFrame, status: pd.Series, note: pd.Series, replaced: pd.DataFrame | None
+) -> tuple[pd.Series, pd.Series]:
+    if replaced is None or not len(replaced):
+        return status, note
+    by = rows["file"].map(replaced.set_index("file")["replaced_by"]).astype("string")
+    hit = by.notna()
+    return status.mask(hit, DIGANTI), note.mask(hit, "Diganti revisi: " + by)
+
+
+def _rejected(
+    rows: pd.DataFrame, status: pd.Series, note: pd.Series, findings: pd.DataFrame
+) -> tuple[pd.Series, pd.Series]:
+    rejecting = findings[findings["uid"].ge(0) & findings["code"].isin(REJECTING_CODES)]
+    reasons = rejecting.groupby("uid")["code"].agg(lambda codes: ", ".join(dict.fromkeys(codes)))
+    hit = status.isna() & rows["uid"].isin(reasons.index)
+    return status.mask(hit, DITOLAK), note.mask(hit, "Ditolak: " + rows["uid"].map(reasons).astype("string"))
+
+
+def duplicates(live: pd.DataFrame, key_fields: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """Rows whose key was already seen (first by file, sheet, row stays) and where the first one is."""
+    key = live[key_fields].assign(nip_pembimbing=live["nip_pembimbing"].fillna(""))
+    dup = key.duplicated(keep="first")
+    first = live.loc[~dup].assign(_k=_key_string(key[~dup], key_fields)).set_index("_k")
+    where = (
+        first["file"].astype("string")
+        + ", sheet "
+        + first["sheet"].astype("string")
+        + ", baris "
+        + first["row"].astype("string")
     )
+    return live[dup], _key_string(key[dup], key_fields).map(where)
+
+
+def session_keys(rows: pd.DataFrame) -> pd.DataFrame:
+    """file and duplicate key (SPEC §4) of every row that has one: what tells two versions of a file apart."""
+    usable = rows[rows["nip_penerima"].notna() & rows["tanggal"].notna()]
+    key = usable[DEDUP_KEY].assign(nip_pembimbing=usable["nip_pembimbing"].fillna(""))
+    return pd.DataFrame({"file": usable["file"], "key": _key_string(key, DEDUP_KEY)})
+
+
+def _key_string(key: pd.DataFrame, fields: list[str]) -> pd.Series:
+    text = key[fields[0]].astype(str)
+    for name in fields[1:]:
+        text = text + "|" + key[name].astype(str)
+    return text
 
 
 def _over_monthly_cap(live: pd.DataFrame, profile: Profile) -> tuple[pd.DataFrame, pd.Series]:
@@ -160,7 +215,38 @@ def convert_jp(acts: pd.DataFrame, profile: Profile) -> pd.Series:
 
 
 def reconciliation(acts: pd.DataFrame) -> dict[str, int]:
+    """rows_read and one count per status, in the report order (SPEC §5.6)."""
     counts = acts["status"].value_counts()
     out = {"rows_read": len(acts)}
-    out.update({key: int(counts.get(status, 0)) for status, key in STATUS_KEYS.items()})
+    out.update({STATUS_KEYS[status]: int(counts.get(status, 0)) for status in REPORT_ORDER})
+    return out
+
+
+def evaluation_status(
+    forms: list[pd.DataFrame], findings: pd.DataFrame, replaced: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """uid, status, accepted of every evaluation/assessment row, and DUPLICATE_SESSION findings.
+
+    Same order as sessions: an older version's rows are Diganti Revisi, rows with a Kesalahan Ditolak, a
+    row whose (form, recipient, date, giver) was already seen Duplikat; the rest Diterima.
+    """
+    rows = pd.concat([f for f in forms if len(f)] or [forms[0]], ignore_index=True)
+    status = pd.Series(pd.NA, index=rows.index, dtype="string")
+    note = pd.Series(pd.NA, index=rows.index, dtype="string")
+    status, note = _superseded(rows, status, note, replaced)
+    status, note = _rejected(rows, status, note, findings)
+    dup_rows, dup_where = (
+        duplicates(rows[status.isna()], EVALUATION_KEY) if len(rows) else (rows, pd.Series(dtype="string"))
+    )
+    status = status.mask(status.index.isin(dup_rows.index), DUPLIKAT).fillna(DITERIMA)
+    found = cell_findings(dup_rows, "tanggal", "DUPLICATE_SESSION", dup_rows["tanggal_text"], dup_where)
+    out = pd.DataFrame({"uid": rows["uid"].to_numpy(), "status": status.to_numpy()})
+    return out.assign(accepted=out["status"].eq(DITERIMA)), found
+
+
+def evaluation_counts(status: pd.DataFrame) -> dict[str, int]:
+    """rows_read and one count per evaluation status (read = accepted + rejected + duplicate + superseded)."""
+    counts = status["status"].value_counts()
+    out = {"rows_read": len(status)}
+    out.update({key: int(counts.get(name, 0)) for name, key in EVALUATION_KEYS.items()})
     return out

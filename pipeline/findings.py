@@ -215,6 +215,14 @@ _RULES = [
         "Laporkan kegiatan paling lambat 1 bulan setelah pelaksanaan.",
         False,
     ),
+    Rule(
+        "SUBMISSION_SUPERSEDED",
+        PERINGATAN,
+        "Berkas ini versi lama dan diganti oleh revisinya '{value}' ({detail}); semua barisnya berstatus "
+        "Diganti Revisi, 0 JP.",
+        "Bila keputusan ini keliru, keluarkan berkas yang tidak berlaku dari folder masukan lalu jalankan ulang.",
+        False,
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -93,6 +93,7 @@ class Batch:
     assessments: pd.DataFrame
     roster: pd.DataFrame | None
     layout: pd.DataFrame  # file, sheet, field, letter, header
+    submissions: pd.DataFrame  # per workbook: file, opd, submitted (Tanggal Penyerahan), mtime, roster_only
     file_findings: list[dict[str, object]]
     workbooks: list[WorkbookData]
 
@@ -301,12 +302,23 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
     assessments = _concat(frames[layout.PENILAIAN], start_uid=len(activities) + len(evaluations) + 1)
     roster = _concat(roster_frames, start_uid=len(activities) + len(evaluations) + len(assessments) + 1)
     layout_frame = pd.DataFrame(layout_rows, columns=["file", "sheet", "field", "letter", "header"])
+    submissions = pd.DataFrame(
+        {
+            "file": [b.rel for b in workbooks],
+            "opd": [clean_scalar(b.identitas.get("opd", "")) or _opd_from_name(b.rel) for b in workbooks],
+            "submitted": parse_dates(pd.Series([b.identitas.get("tanggal_penyerahan", "") for b in workbooks],
+                                               dtype=object)),
+            "mtime": [b.mtime for b in workbooks],
+            "roster_only": [bool(b.sheets) and all(s.kind == layout.ROSTER for s in b.sheets) for b in workbooks],
+        }
+    )  # fmt: skip
     return Batch(
         activities=type_activities(activities),
         evaluations=type_evaluations(evaluations),
         assessments=type_evaluations(assessments),
         roster=type_roster(roster) if len(roster_frames) else None,
         layout=layout_frame,
+        submissions=submissions,
         file_findings=file_findings,
         workbooks=workbooks,
     )

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from pipeline.findings import REPORT_COLUMNS
-from pipeline.summarise import DETAIL_COLUMNS, Tables
+from pipeline.profiles import Profile
+from pipeline.summarise import DETAIL_COLUMNS, TERPENUHI, Tables
+from pipeline.terms import REPORT_ORDER, STATUS_KEYS
 from pipeline.write import (
     CONSTANT_MEMORY_ROWS,
     EXCEL_MAX_ROWS,
@@ -40,6 +40,8 @@ def write_rekap(path: Path, tables: Tables, headline: list[tuple[str, Any]], yea
         book.table("Evaluasi Coach", tables.evaluasi_coach)
         book.table("Penilaian Mentor", tables.penilaian_mentor)
         book.table("Daftar Sertifikat", tables.sertifikat)
+        if tables.perubahan is not None:
+            book.table("Perubahan", tables.perubahan)
     if len(chunks) > 1:
         parquet = path.with_name(f"detail_kegiatan_{year}.parquet")
         with atomic_path(parquet) as temp:
@@ -47,6 +49,28 @@ def write_rekap(path: Path, tables: Tables, headline: list[tuple[str, Any]], yea
             tables.detail.to_parquet(temp, index=False)
         written.append(parquet)
     return written
+
+
+def rekap_headline(
+    tables: Tables, recon: dict[str, int], profile: Profile, year: int, files_read: int,
+    comparison: list[tuple[str, Any]],
+) -> list[tuple[str, Any]]:  # fmt: skip
+    """The figures at the top of Ringkasan, then (after a correction round) how they moved."""
+    people = tables.rekap_pegawai
+    met = int(people["Status 20 JP"].eq(TERPENUHI).sum())
+    return [
+        ("Tahun laporan", year),
+        ("Profil aturan", f"{profile.id} ({profile.name})"),
+        ("Dasar hukum", profile.basis),
+        ("Berkas dibaca", files_read),
+        ("Baris kegiatan dibaca", recon["rows_read"]),
+        *((status, recon[STATUS_KEYS[status]]) for status in REPORT_ORDER),
+        ("Jumlah pegawai", len(people)),
+        ("Pegawai memenuhi 20 JP", met),
+        ("Persentase memenuhi 20 JP", f"{(100 * met / len(people)) if len(people) else 0:.2f}%"),
+        ("Total JP", round(float(people["JP Total"].sum()), 2)),
+        *comparison,
+    ]
 
 
 def detail_for_sheet(detail: pd.DataFrame) -> pd.DataFrame:
@@ -135,12 +159,3 @@ def write_findings_report(path: Path, report: pd.DataFrame, title: str) -> None:
         )
         write_frame(book, ws, by_file, row)
         book.table("Temuan", report[REPORT_COLUMNS], wrap=("Pesan", "Saran Perbaikan"))
-
-
-def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    with atomic_path(path) as temp:
-        temp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -58,6 +58,7 @@ class WorkbookData:
     findings: list[dict[str, object]] = field(default_factory=list)
     sheet_names: list[str] = field(default_factory=list)
     readable: bool = True
+    mtime: float = 0.0  # modification time: the last tie-break between two versions of a submission
 
 
 def sha256_of(path: Path) -> str:
@@ -136,7 +137,7 @@ def _check_dimension(start: bytes) -> None:
 
 
 def read_workbook(path: Path, rel: str) -> WorkbookData:
-    data = WorkbookData(path=path, rel=rel, sha256=sha256_of(path))
+    data = WorkbookData(path=path, rel=rel, sha256=sha256_of(path), mtime=path.stat().st_mtime)
     try:
         check_file_safety(path)
         with path.open("rb") as handle:

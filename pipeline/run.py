@@ -7,33 +7,33 @@ import datetime as dt
 import os
 import re
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from tqdm import tqdm
 
-from pipeline import __version__, layout
-from pipeline.compute import assign_status, reconciliation
+from pipeline import history
+from pipeline.compute import Computed, compute, evaluation_counts, reconciliation
+from pipeline.deliver import write_packages
 from pipeline.discover import InputFile, discover
-from pipeline.findings import KESALAHAN, REJECTING_CODES, concat_findings, file_finding, render
+from pipeline.findings import KESALAHAN, REJECTING_CODES, concat_findings, file_finding
+from pipeline.manifest import build_manifest, input_entries, write_manifest
 from pipeline.mark import write_marked_copy
 from pipeline.normalise import Batch, collect
-from pipeline.outputs import (
-    ip_asn_sheets,
-    sha256_file,
-    write_findings_report,
-    write_ip_asn,
-    write_manifest,
-    write_rekap,
-)
+from pipeline.outputs import ip_asn_sheets, rekap_headline, write_findings_report, write_ip_asn, write_rekap
 from pipeline.profiles import Profile, ProfileError, load_profile
-from pipeline.read import WorkbookData, column_index, read_workbook, sha256_of
+from pipeline.publish import move_into_place, staged
+from pipeline.read import WorkbookData, read_workbook
+from pipeline.report import report_frame
 from pipeline.summarise import Tables, build_tables
-from pipeline.validate import resolve_activity, validate
+from pipeline.validate import validate
+
+CHECK_FOLDER = "periksa"  # where `validate` writes, apart from what `rekap` wrote
 
 
 class UsageError(Exception):
@@ -63,19 +63,69 @@ class RunResult:
     profile: Profile
     reconciliation: dict[str, int]
     evaluations: dict[str, int]
-    findings: pd.DataFrame
+    report: pd.DataFrame  # the Temuan table of every finding
     outputs: list[Path]
     files: int
     kesalahan: int
+    report_folder: Path  # where the validation reports are
+    changed: int | None = None  # employees whose JP or status moved since the earlier run (None: first run)
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResult:
-    import time
+class StageTimer:
+    """Seconds per stage, for `make bench` and the timings in RunResult."""
 
-    tick = clock or time.perf_counter
-    timings: dict[str, float] = {}
-    start = tick()
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+        self.clock = clock or time.perf_counter
+        self.timings: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = self.clock()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.clock() - start
+
+
+def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResult:
+    timer = StageTimer(clock)
+    profile = check_usage(config)
+    with timer("discover"):
+        files = discover(config.input, exclude=config.output)
+    with timer("read"):
+        workbooks = read_inputs(files, config)
+    with timer("normalise"):
+        batch = collect(workbooks)
+        for book in workbooks:  # raw cells are typed now: free them (the largest objects of a big run)
+            book.sheets.clear()
+        year = config.year or detect_year(batch)
+    with timer("validate"):
+        unsupported = [file_finding(f.rel, "FILE_UNSUPPORTED", _suffix(f)) for f in files if f.is_other]
+        findings = concat_findings([pd.DataFrame(unsupported), validate(batch, profile, year, config.today)])
+    with timer("compute"):
+        computed = compute(batch, findings, profile, year)
+        tables = build_tables(batch, computed.activities, computed.evaluations, profile, year)
+        report = report_frame(computed.findings, batch.layout, batch.submissions.set_index("file")["opd"])
+    with timer("write"):
+        written = Written(config, profile, year, files, batch, computed, report)
+        outputs, changed = written.validation_only() if config.validate_only else written.everything(tables)
+    return RunResult(
+        year=year,
+        profile=profile,
+        reconciliation=reconciliation(computed.activities),
+        evaluations=evaluation_counts(computed.evaluations),
+        report=report,
+        outputs=outputs,
+        files=len(files),
+        kesalahan=int(report["Tingkat"].eq(KESALAHAN).sum()),
+        report_folder=written.report_folder(),
+        changed=changed,
+        timings=timer.timings,
+    )
+
+
+def check_usage(config: RunConfig) -> Profile:
     try:
         profile = load_profile(config.profile)
     except ProfileError as exc:
@@ -84,80 +134,20 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
         raise UsageError(f"Folder masukan '{config.input}' tidak ada.")
     if config.roster is not None and not config.roster.is_file():
         raise UsageError(f"Berkas Data Pegawai '{config.roster}' tidak ada.")
+    return profile
 
-    files = discover(config.input, exclude=config.output)
-    timings["discover"] = tick() - start
-    start = tick()
+
+def _suffix(f: InputFile) -> str:
+    return f.path.suffix.lower() or "tanpa ekstensi"
+
+
+def read_inputs(files: list[InputFile], config: RunConfig) -> list[WorkbookData]:
     workbooks = read_all([f for f in files if f.is_workbook], config)
     if config.roster is not None and config.roster.resolve() not in {w.path.resolve() for w in workbooks}:
         workbooks.append(read_workbook(config.roster, config.roster.name))
-    timings["read"] = tick() - start
     if not any(book.sheets for book in workbooks):
         raise NothingReadable("Tidak ada lembar kerja yang dapat dibaca di folder masukan.")
-
-    start = tick()
-    batch = collect(workbooks)
-    for book in workbooks:  # raw cells are typed now: free them (the largest objects of a big run)
-        book.sheets.clear()
-    skipped = [
-        file_finding(f.rel, "FILE_UNSUPPORTED", f.path.suffix.lower() or "tanpa ekstensi")
-        for f in files
-        if not f.is_workbook
-    ]
-    batch.file_findings.extend(skipped)
-    year = config.year or detect_year(batch)
-    timings["normalise"] = tick() - start
-
-    start = tick()
-    findings = validate(batch, profile, year, config.today)
-    timings["validate"] = tick() - start
-    start = tick()
-    acts, status_findings = assign_status(
-        batch.activities.assign(activity=resolve_activity(batch.activities, profile)), findings, profile, year
-    )
-    all_findings = concat_findings([pd.DataFrame(batch.file_findings), findings, status_findings])
-    eval_status = evaluation_status(batch, all_findings)
-    tables = build_tables(batch, acts, eval_status, profile, year)
-    timings["compute"] = tick() - start
-
-    start = tick()
-    report = report_frame(all_findings, batch)
-    readable = {w.rel: w.readable for w in batch.workbooks}
-    outputs: list[Path] = []
-    with contextlib.ExitStack() as stack:
-        # The two groups of workbooks are independent: with a second core, write them side by side.
-        pool = stack.enter_context(ProcessPoolExecutor(max_workers=1)) if config.jobs > 1 else None
-        ip_sheets = None if config.validate_only else ip_asn_sheets(tables)
-        args = (config.output, ip_sheets, report, files, readable, year)
-        pending = pool.submit(write_side_outputs, *args) if pool else None
-        if not config.validate_only:
-            outputs += write_rekap_output(config.output, tables, profile, year, batch, acts)
-        outputs += pending.result() if pending else write_side_outputs(*args)
-    recon = reconciliation(acts)
-    evals = {
-        "rows_read": len(eval_status),
-        "accepted": int(eval_status["accepted"].sum()),
-        "rejected": int((~eval_status["accepted"]).sum()),
-    }
-    if not config.validate_only:
-        manifest_path = config.output / f"manifest_{year}.json"
-        manifest = build_manifest(
-            profile, year, files, workbooks, acts, all_findings, recon, evals, outputs, config
-        )
-        write_manifest(manifest_path, manifest)
-        outputs.append(manifest_path)
-    timings["write"] = tick() - start
-    return RunResult(
-        year=year,
-        profile=profile,
-        reconciliation=recon,
-        evaluations=evals,
-        findings=report,
-        outputs=outputs,
-        files=len(files),
-        kesalahan=int(report["Tingkat"].eq(KESALAHAN).sum()),
-        timings=timings,
-    )
+    return workbooks
 
 
 def read_all(files: list[InputFile], config: RunConfig) -> list[WorkbookData]:
@@ -206,82 +196,130 @@ def detect_year(batch: Batch) -> int:
     return found[0]
 
 
-def evaluation_status(batch: Batch, findings: pd.DataFrame) -> pd.DataFrame:
-    frames = [f for f in (batch.evaluations, batch.assessments) if len(f)]
-    uids = pd.concat([f["uid"] for f in frames]) if frames else pd.Series(dtype="int64")
-    rejected = findings.loc[findings["code"].isin(REJECTING_CODES), "uid"]
-    return pd.DataFrame({"uid": uids.to_numpy(), "accepted": ~uids.isin(rejected).to_numpy()})
+@dataclass
+class Written:
+    """The write stage: everything goes to a staging folder, then into place together (pipeline.publish)."""
+
+    config: RunConfig
+    profile: Profile
+    year: int
+    files: list[InputFile]
+    batch: Batch
+    computed: Computed
+    report: pd.DataFrame
+
+    def report_folder(self) -> Path:
+        if self.config.validate_only:
+            return (
+                self.config.output / CHECK_FOLDER / _safe_name(self.config.input.resolve().name or "masukan")
+            )
+        return self.config.output / "validasi"
+
+    def validation_only(self) -> tuple[list[Path], None]:
+        """`validate`: the reports of one folder under periksa/<folder>/, never beside a rekap run's outputs."""
+        root = self.report_folder()
+        with staged(root) as stage:
+            written, _ = write_validation(stage, self.report, self.files, self._readable(), self.year, "")
+            return move_into_place(stage, root, written), None
+
+    def everything(self, tables: Tables) -> tuple[list[Path], int | None]:
+        root = self.config.output
+        previous = history.find_previous(root, self.year)
+        tables, comparison = self._compare(tables, previous)
+        with staged(root) as stage:
+            written = self._write_all(stage, tables, comparison)
+            if previous is not None:
+                history.archive(root, previous)
+            final = move_into_place(stage, root, written)
+        return final, None if tables.perubahan is None else len(tables.perubahan)
+
+    def _compare(
+        self, tables: Tables, previous: history.PreviousRun | None
+    ) -> tuple[Tables, list[tuple[str, Any]]]:
+        if previous is None or previous.people is None:
+            return tables, []
+        people = tables.rekap_pegawai
+        moved = history.changes(previous.people, people, self.profile.yearly_target_jp)
+        now = {
+            "met": int(people["Status 20 JP"].eq("Terpenuhi").sum()),
+            "counted": reconciliation(self.computed.activities)["counted"],
+            "kesalahan": int(self.report["Tingkat"].eq(KESALAHAN).sum()),
+        }
+        labels = {
+            "met": "Pegawai memenuhi 20 JP",
+            "counted": "Baris dihitung",
+            "kesalahan": "Temuan Kesalahan",
+        }
+        comparison: list[tuple[str, Any]] = [
+            ("Dibandingkan dengan run sebelumnya", f"{history.HISTORY_FOLDER}/{previous.stamp}"),
+            *((f"{labels[k]} (sebelumnya → sekarang)", f"{_or_dash(previous.headline.get(k))} → {v}")
+              for k, v in now.items()),
+            ("Pegawai dengan JP/status berubah", len(moved)),
+        ]  # fmt: skip
+        return replace(tables, perubahan=moved), comparison
+
+    def _write_all(self, stage: Path, tables: Tables, comparison: list[tuple[str, Any]]) -> list[Path]:
+        recon = reconciliation(self.computed.activities)
+        readable = self._readable()
+        files_read = sum(1 for w in self.batch.workbooks if w.readable)
+        headline = rekap_headline(tables, recon, self.profile, self.year, files_read, comparison)
+        with contextlib.ExitStack() as stack:
+            # The two groups of workbooks are independent: with a second core, write them side by side.
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=1)) if self.config.jobs > 1 else None
+            args = (stage, ip_asn_sheets(tables), self.report, self.files, readable, self.year)
+            pending = pool.submit(write_side_outputs, *args) if pool else None
+            written = write_rekap(stage / f"rekap_{self.year}.xlsx", tables, headline, self.year)
+            side, marked = pending.result() if pending else write_side_outputs(*args)
+        written += side
+        written += write_packages(stage, self.year, self._submissions(), self.report, marked, tables.kartu)
+        written.append(self._manifest(stage, written))
+        return written
+
+    def _manifest(self, stage: Path, written: list[Path]) -> Path:
+        acts = self.computed.activities
+        inputs = input_entries(
+            self.files, self.batch.workbooks, acts, self.computed.replaced, self.config.roster
+        )
+        findings = self.computed.findings
+        counts = {
+            "total": len(self.report),
+            "kesalahan": int(self.report["Tingkat"].eq(KESALAHAN).sum()),
+            "rejecting": int(findings["code"].isin(REJECTING_CODES).sum()),
+        }
+        outputs = [(p.relative_to(stage).as_posix(), p) for p in written]
+        manifest = build_manifest(
+            self.profile, self.year, inputs, reconciliation(acts),
+            evaluation_counts(self.computed.evaluations), counts, outputs,
+        )  # fmt: skip
+        path = stage / f"manifest_{self.year}.json"
+        write_manifest(path, manifest)
+        return path
+
+    def _readable(self) -> dict[str, bool]:
+        return {w.rel: w.readable for w in self.batch.workbooks}
+
+    def _submissions(self) -> pd.DataFrame:
+        subs = self.batch.submissions
+        return subs.assign(superseded=subs["file"].isin(self.computed.replaced["file"]))
 
 
-def report_frame(findings: pd.DataFrame, batch: Batch) -> pd.DataFrame:
-    """Findings in the report form of SPEC §6, sorted as the user reads a workbook."""
-    lay = batch.layout.drop_duplicates(["file", "sheet", "field"]).set_index(["file", "sheet", "field"])
-    keys = pd.MultiIndex.from_frame(findings[["file", "sheet", "field"]])
-    letters = pd.Series(lay["letter"].reindex(keys).to_numpy(), index=findings.index).fillna("")
-    headers = pd.Series(lay["header"].reindex(keys).to_numpy(), index=findings.index)
-    pairs = findings[["sheet", "field"]].drop_duplicates()
-    canonical = {(s, f): _canonical_header(s, f) for s, f in zip(pairs["sheet"], pairs["field"], strict=True)}
-    sheet_field = pd.Series(
-        list(zip(findings["sheet"], findings["field"], strict=True)), index=findings.index, dtype=object
-    )
-    labels = headers.fillna(sheet_field.map(canonical))
-    report = render(findings, labels.fillna(""), letters)
-    report["Perangkat Daerah"] = findings["file"].map(_opd_by_file(batch)).fillna("").to_numpy()
-    report["_col"] = report["Kolom"].map({c: column_index(c) for c in report["Kolom"].unique()})
-    report = report.sort_values(["File", "Sheet", "Baris", "_col", "Kode"], kind="stable", ignore_index=True)
-    return report.drop(columns="_col")
+def _or_dash(value: int | None) -> str:
+    return "-" if value is None else str(value)
 
 
-def _canonical_header(sheet: str, field_name: str) -> str:
-    kind = layout.sheet_kind(sheet)
-    return layout.header_of(kind, field_name) if kind else field_name
-
-
-def _opd_by_file(batch: Batch) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for frame in (batch.activities, batch.evaluations, batch.assessments):
-        if "opd" in frame.columns and len(frame):
-            pairs = frame.drop_duplicates("file").set_index("file")["opd"].dropna()
-            found.update({str(k): str(v) for k, v in pairs.items()})
-    return found
+def _safe_name(name: str) -> str:
+    return re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", name).strip(" .") or "masukan"
 
 
 def write_side_outputs(
-    output: Path, ip_sheets: dict[str, pd.DataFrame] | None, report: pd.DataFrame, files: list[InputFile],
+    output: Path, ip_sheets: dict[str, pd.DataFrame], report: pd.DataFrame, files: list[InputFile],
     readable: dict[str, bool], year: int,
-) -> list[Path]:  # fmt: skip
+) -> tuple[list[Path], dict[str, Path]]:  # fmt: skip
     """ip_asn_<TAHUN>.xlsx and the validation reports: everything but the recap, for the second core."""
-    written = []
-    if ip_sheets is not None:
-        ip = output / f"ip_asn_{year}.xlsx"
-        write_ip_asn(ip, ip_sheets)
-        written.append(ip)
-    return written + write_validation(output, report, files, readable, year)
-
-
-def write_rekap_output(
-    output: Path, tables: Tables, profile: Profile, year: int, batch: Batch, acts: pd.DataFrame
-) -> list[Path]:
-    recon = reconciliation(acts)
-    people = tables.rekap_pegawai
-    met = int(people["Status 20 JP"].eq("Terpenuhi").sum())
-    headline: list[tuple[str, Any]] = [
-        ("Tahun laporan", year),
-        ("Profil aturan", f"{profile.id} ({profile.name})"),
-        ("Dasar hukum", profile.basis),
-        ("Berkas dibaca", sum(1 for w in batch.workbooks if w.readable)),
-        ("Baris kegiatan dibaca", recon["rows_read"]),
-        ("Dihitung", recon["counted"]),
-        ("Melebihi Batas Bulanan", recon["capped"]),
-        ("Duplikat", recon["duplicate"]),
-        ("Di Luar Periode", recon["out_of_period"]),
-        ("Ditolak", recon["rejected"]),
-        ("Jumlah pegawai", len(people)),
-        ("Pegawai memenuhi 20 JP", met),
-        ("Persentase memenuhi 20 JP", f"{(100 * met / len(people)) if len(people) else 0:.2f}%"),
-        ("Total JP", round(float(people["JP Total"].sum()), 2)),
-    ]
-    return write_rekap(output / f"rekap_{year}.xlsx", tables, headline, year)
+    ip = output / f"ip_asn_{year}.xlsx"
+    write_ip_asn(ip, ip_sheets)
+    written, marked = write_validation(output, report, files, readable, year)
+    return [ip, *written], marked
 
 
 def report_stems(files: list[InputFile]) -> dict[str, str]:
@@ -295,12 +333,16 @@ def report_stems(files: list[InputFile]) -> dict[str, str]:
 
 
 def write_validation(
-    output: Path, report: pd.DataFrame, files: list[InputFile], readable: dict[str, bool], year: int
-) -> list[Path]:
-    folder = output / "validasi"
+    output: Path, report: pd.DataFrame, files: list[InputFile], readable: dict[str, bool], year: int,
+    subfolder: str = "validasi",
+) -> tuple[list[Path], dict[str, Path]]:  # fmt: skip
+    """Ringkasan, a report per workbook, a marked copy per workbook with something to mark.
+
+    Returns every file written and, per input (rel), its marked copy."""
+    folder = output / subfolder if subfolder else output
     summary = folder / f"ringkasan_validasi_{year}.xlsx"
     write_findings_report(summary, report, f"Ringkasan Validasi {year}")
-    written = [summary]
+    written, marked = [summary], {}
     stems = report_stems(files)
     for f in files:
         if not f.is_workbook:
@@ -309,65 +351,9 @@ def write_validation(
         path = folder / f"{stems[f.rel]}_validasi.xlsx"
         write_findings_report(path, own, f"Validasi {f.rel}")
         written.append(path)
-        if len(own) and readable.get(f.rel, False):
-            marked = folder / f"{stems[f.rel]}_ditandai.xlsx"
-            write_marked_copy(f.path, marked, own)
-            written.append(marked)
-    return written
-
-
-def build_manifest(
-    profile: Profile,
-    year: int,
-    files: list[InputFile],
-    workbooks: list[WorkbookData],
-    acts: pd.DataFrame,
-    findings: pd.DataFrame,
-    recon: dict[str, int],
-    evals: dict[str, int],
-    outputs: list[Path],
-    config: RunConfig,
-) -> dict[str, Any]:
-    by_rel = {w.rel: w for w in workbooks}
-    rows = acts.groupby("file").size()
-    rejected = acts[acts["status"].eq("Ditolak")].groupby("file").size()
-    inputs = []
-    for f in files:
-        book = by_rel.get(f.rel)
-        status = "skipped" if book is None else ("read" if book.readable else "unreadable")
-        inputs.append(
-            {
-                "path": f.rel,
-                "sha256": book.sha256 if book else sha256_of(f.path),
-                "status": status,
-                "rows_read": int(rows.get(f.rel, 0)),
-                "rows_rejected": int(rejected.get(f.rel, 0)),
-            }
-        )
-    if config.roster is not None and config.roster.name not in {f.rel for f in files}:
-        inputs.append(
-            {
-                "path": str(config.roster),
-                "sha256": sha256_of(config.roster),
-                "status": "roster",
-                "rows_read": 0,
-                "rows_rejected": 0,
-            }
-        )
-
-    return {
-        "program": "rekap-jp",
-        "program_version": __version__,
-        "profile": {"id": profile.id, "version": profile.version, "sha256": profile.sha256},
-        "year": year,
-        "inputs": inputs,
-        **recon,
-        "reconciliation": recon,
-        "reconciles": recon["rows_read"] == sum(v for k, v in recon.items() if k != "rows_read"),
-        "evaluations": {**evals, "reconciles": evals["rows_read"] == evals["accepted"] + evals["rejected"]},
-        "findings": {"total": len(findings), "rejecting": int(findings["code"].isin(REJECTING_CODES).sum())},
-        "outputs": [
-            {"path": p.relative_to(config.output).as_posix(), "sha256": sha256_file(p)}
-            for p in sorted(outputs)
-        ],
-    }
+        to_mark = own[own["Kode"].ne("SUBMISSION_SUPERSEDED")]  # an older version is not sent back
+        if len(to_mark) and readable.get(f.rel, False):
+            marked[f.rel] = folder / f"{stems[f.rel]}_ditandai.xlsx"
+            write_marked_copy(f.path, marked[f.rel], to_mark)
+            written.append(marked[f.rel])
+    return written, marked

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from pipeline import layout
-from pipeline.compute import DIHITUNG, DITOLAK, MELEBIHI
 from pipeline.normalise import Batch
 from pipeline.profiles import KARTU_COLUMNS, Profile
+from pipeline.terms import DIHITUNG, DITOLAK, MELEBIHI
 from schemas import REKAP_PEGAWAI_SCHEMA
 
 MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
@@ -39,6 +39,7 @@ class Tables:
     indikator: pd.DataFrame
     jp_distribution: pd.DataFrame
     sessions_per_month: pd.DataFrame
+    perubahan: pd.DataFrame | None = None  # only when an earlier run of the year is in the output folder
 
 
 def build_tables(

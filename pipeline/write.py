@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import math
 import os
 import tempfile
@@ -21,6 +22,8 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
+
+from pipeline.terms import OUTPUT_MARK
 
 EXCEL_MAX_ROWS = 1_048_576
 FIXED_CREATED = dt.datetime(2000, 1, 1)
@@ -46,16 +49,28 @@ def atomic_path(target: Path) -> Iterator[Path]:
     temp = Path(name)
     try:
         yield temp
+        os.chmod(temp, ordinary_file_mode())  # mkstemp makes 0600: colleagues could not open the recap
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
 
 
+@functools.cache
+def ordinary_file_mode() -> int:
+    """The mode a plain new file gets here: 0666 minus the umask (read once; os.umask is the only way)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextlib.contextmanager
-def open_workbook(target: Path, constant_memory: bool = False) -> Iterator[Book]:
+def open_workbook(target: Path, constant_memory: bool = False, own_output: bool = True) -> Iterator[Book]:
+    """An xlsxwriter workbook written atomically to `target`. `own_output` marks it in its properties as
+    something this program wrote, so a later run never reads it as a submission (the template is not)."""
     with atomic_path(target) as temp:
         workbook = xlsxwriter.Workbook(str(temp), {**WORKBOOK_OPTIONS, "constant_memory": constant_memory})
-        workbook.set_properties({"created": FIXED_CREATED, "author": "rekap-jp", "title": target.stem})
+        properties = {"created": FIXED_CREATED, "author": "rekap-jp", "title": target.stem}
+        workbook.set_properties({**properties, "comments": OUTPUT_MARK} if own_output else properties)
         book = Book(workbook)
         try:
             yield book

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-STATUSES = ("Dihitung", "Melebihi Batas Bulanan", "Duplikat", "Di Luar Periode", "Ditolak")
+from pipeline.terms import DIHITUNG, STATUSES
+
 NIP_PATTERN = r"^[0-9]{18}$"
 
 
@@ -48,10 +49,10 @@ SESSION_SCHEMA = pa.DataFrameSchema(
         "jp": pa.Column("float64", pa.Check.ge(0)),
     },
     checks=[
-        pa.Check(lambda df: (df["jp"] == 0) | (df["status"] == "Dihitung"), name="jp_only_when_counted"),
+        pa.Check(lambda df: (df["jp"] == 0) | (df["status"] == DIHITUNG), name="jp_only_when_counted"),
         pa.Check(
             lambda df: (
-                (df["status"] != "Dihitung") | df["nip_penerima"].str.fullmatch(NIP_PATTERN).fillna(False)
+                (df["status"] != DIHITUNG) | df["nip_penerima"].str.fullmatch(NIP_PATTERN).fillna(False)
             ),
             name="counted_rows_have_a_nip",
         ),

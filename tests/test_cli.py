@@ -46,17 +46,17 @@ def test_exit_codes(folders, tmp_path):
     assert main(["rekap", "--input", str(inp), "--output", str(out), "--year", "2025"]) == 0
 
 
-def test_validate_writes_only_the_validation_reports(folders):
+def test_validate_writes_only_the_validation_reports_under_periksa(folders):
     inp, out = folders
     submission(inp, "a.xlsx", coaching=[coaching_row(D(2025, 3, 3), nip_penerima="123")])
     assert main(["validate", "--input", str(inp), "--output", str(out)]) == 0
-    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xlsx"))
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert names == [
-        "validasi/a_ditandai.xlsx",
-        "validasi/a_validasi.xlsx",
-        "validasi/ringkasan_validasi_2025.xlsx",
+        "periksa/masuk/a_ditandai.xlsx",
+        "periksa/masuk/a_validasi.xlsx",
+        "periksa/masuk/ringkasan_validasi_2025.xlsx",
     ]
-    temuan = sheet_rows(out / "validasi" / "a_validasi.xlsx", "Temuan")
+    temuan = sheet_rows(out / "periksa" / "masuk" / "a_validasi.xlsx", "Temuan")
     assert [(t["Baris"], t["Kolom"], t["Kode"], t["Tingkat"]) for t in temuan] == [
         (2, "C", "NIP_FORMAT", "Kesalahan")
     ]
@@ -83,7 +83,7 @@ def test_marked_copy_colours_and_comments_the_cells(folders):
         coaching=[coaching_row(D(2025, 3, 3), nip_penerima="123"), coaching_row(D(2025, 3, 4), bukti=None)],
     )
     main(["validate", "--input", str(inp), "--output", str(out)])
-    ws = openpyxl.load_workbook(out / "validasi" / "a_ditandai.xlsx")["Coaching"]
+    ws = openpyxl.load_workbook(out / "periksa" / "masuk" / "a_ditandai.xlsx")["Coaching"]
     assert ws["C2"].fill.start_color.rgb == "FFFF9999" and "NIP_FORMAT" in ws["C2"].comment.text
     assert ws["R3"].fill.start_color.rgb == "FFFFFF99" and "EVIDENCE_MISSING" in ws["R3"].comment.text
     assert ws["C3"].comment is None
@@ -127,7 +127,14 @@ def test_evaluation_and_certificates(folders):
         (f"2025/MENTORING/{B}", 1, 2),
     ]
     manifest = json.loads((out / "manifest_2025.json").read_text())
-    assert manifest["evaluations"] == {"rows_read": 3, "accepted": 2, "rejected": 1, "reconciles": True}
+    assert manifest["evaluations"] == {
+        "rows_read": 3,
+        "accepted": 2,
+        "rejected": 1,
+        "duplicate": 0,
+        "superseded": 0,
+        "reconciles": True,
+    }
 
 
 def test_python_dash_m_entry_point(tmp_path):

@@ -270,7 +270,7 @@ def test_broken_files_become_one_finding_and_the_run_goes_on(tmp_path, maker, co
     before = hashlib.sha256(bad.read_bytes()).hexdigest()
     submission(inp, "baik.xlsx", coaching=[coaching_row(D(2025, 3, 3))])
     result = rekap(inp, tmp_path / "out")
-    file_level = result.findings[result.findings["File"].eq(bad.name)]
+    file_level = result.report[result.report["File"].eq(bad.name)]
     assert file_level["Kode"].tolist() == [code]
     assert result.reconciliation["counted"] == 1
     assert hashlib.sha256(bad.read_bytes()).hexdigest() == before

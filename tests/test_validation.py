@@ -12,7 +12,7 @@ D = dt.date
 
 def findings(folder, out, **kwargs) -> pd.DataFrame:
     result = rekap(folder, out, year=2025, **kwargs)
-    return result.findings
+    return result.report
 
 
 def clean_rows() -> dict:
@@ -143,7 +143,7 @@ def test_rejected_rows_get_zero_and_reconcile(folders):
     assert r["rejected"] == 1
     assert r["rows_read"] == r["counted"] + r["capped"] + r["duplicate"] + r["out_of_period"] + r["rejected"]
     # one finding per bad cell, not a cascade
-    assert sorted(result.findings["Kode"]) == ["DATE_INVALID", "NIP_FORMAT"]
+    assert sorted(result.report["Kode"]) == ["DATE_INVALID", "NIP_FORMAT"]
 
 
 def test_today_is_the_future_limit():

@@ -1,0 +1,147 @@
+"""What an earlier run of the same year left in the output folder: its figures, to say what changed
+(sheet Perubahan), and its files, moved to riwayat/<YYYYMMDD-HHMMSS>/ before a new run replaces them.
+
+Nothing of an earlier run is deleted. The earlier run is known by the files it wrote: the outputs its
+manifest lists (and the manifest), else the recap and IP ASN workbooks of that year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import python_calamine as pc
+
+from pipeline.manifest import read_manifest
+from pipeline.summarise import BELUM, TERPENUHI
+
+HISTORY_FOLDER = "riwayat"
+PEOPLE_COLUMNS = ["NIP", "Nama", "Perangkat Daerah", "JP Total", "Status 20 JP"]
+CHANGE_COLUMNS = [
+    "NIP",
+    "Nama",
+    "Perangkat Daerah",
+    "JP Total Sebelumnya",
+    "JP Total Sekarang",
+    "Selisih",
+    "Status 20 JP Sebelumnya",
+    "Status 20 JP Sekarang",
+]
+
+
+@dataclass
+class PreviousRun:
+    stamp: str  # YYYYMMDD-HHMMSS: when that run wrote its manifest (or its recap)
+    files: list[Path]  # what it wrote, as it lies in the output folder now
+    people: pd.DataFrame | None  # its Rekap Pegawai (PEOPLE_COLUMNS), None when unreadable
+    headline: dict[str, int | None] = field(default_factory=dict)
+
+
+def own_outputs(output: Path, year: int) -> list[Path]:
+    """The files of the year's run in `output`: those its manifest lists, else the known names."""
+    manifest_path = output / f"manifest_{year}.json"
+    manifest = read_manifest(manifest_path) if manifest_path.is_file() else None
+    listed = [o.get("path") for o in manifest.get("outputs", [])] if manifest else []
+    names = [p for p in listed if isinstance(p, str)] or [f"rekap_{year}.xlsx", f"ip_asn_{year}.xlsx"]
+    found = [output / name for name in names if _inside(output, output / name) and (output / name).is_file()]
+    return found + ([manifest_path] if manifest_path.is_file() else [])
+
+
+def find_previous(output: Path, year: int) -> PreviousRun | None:
+    files = own_outputs(output, year)
+    if not files:
+        return None
+    manifest_path = output / f"manifest_{year}.json"
+    clock = manifest_path if manifest_path.is_file() else files[0]
+    stamp = dt.datetime.fromtimestamp(clock.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+    people = read_people(output / f"rekap_{year}.xlsx")
+    manifest = read_manifest(manifest_path) or {}
+    headline = {
+        "met": None if people is None else int(people["Status 20 JP"].ne(BELUM).sum()),
+        "counted": manifest.get("counted"),
+        "kesalahan": manifest.get("findings", {}).get("kesalahan"),
+    }
+    return PreviousRun(stamp=stamp, files=files, people=people, headline=headline)
+
+
+def read_people(rekap: Path) -> pd.DataFrame | None:
+    """NIP, Nama, Perangkat Daerah, JP Total, Status 20 JP of an earlier recap (None if it cannot be read)."""
+    try:
+        rows = pc.CalamineWorkbook.from_path(str(rekap)).get_sheet_by_name("Rekap Pegawai").to_python()
+    except (pc.CalamineError, OSError, ValueError):
+        return None
+    if not rows or not set(PEOPLE_COLUMNS) <= set(rows[0]):
+        return None
+    frame = pd.DataFrame(rows[1:], columns=rows[0])[PEOPLE_COLUMNS]
+    frame["NIP"] = frame["NIP"].astype(str)
+    frame["JP Total"] = pd.to_numeric(frame["JP Total"], errors="coerce").fillna(0.0).round(2)
+    return frame
+
+
+def changes(before: pd.DataFrame, now: pd.DataFrame, target: float) -> pd.DataFrame:
+    """Sheet Perubahan: every employee whose JP Total or Status 20 JP moved, by OPD then NIP.
+
+    An employee new in this run counts as 0 JP before; one gone from it (say a NIP corrected) as 0 JP now.
+    """
+    merged = before[PEOPLE_COLUMNS].merge(
+        now[PEOPLE_COLUMNS], on="NIP", how="outer", suffixes=(" Sebelumnya", " Sekarang")
+    )
+    jp_before = merged["JP Total Sebelumnya"].astype("float64").fillna(0.0).round(2)
+    jp_now = merged["JP Total Sekarang"].astype("float64").fillna(0.0).round(2)
+    status_before = merged["Status 20 JP Sebelumnya"].fillna(_status(jp_before, target))
+    status_now = merged["Status 20 JP Sekarang"].fillna(_status(jp_now, target))
+    out = pd.DataFrame(
+        {
+            "NIP": merged["NIP"].astype("string"),
+            "Nama": merged["Nama Sekarang"].fillna(merged["Nama Sebelumnya"]).astype("string"),
+            "Perangkat Daerah": merged["Perangkat Daerah Sekarang"]
+            .fillna(merged["Perangkat Daerah Sebelumnya"])
+            .astype("string"),
+            "JP Total Sebelumnya": jp_before,
+            "JP Total Sekarang": jp_now,
+            "Selisih": (jp_now - jp_before).round(2),
+            "Status 20 JP Sebelumnya": status_before.astype("string"),
+            "Status 20 JP Sekarang": status_now.astype("string"),
+        }
+    )
+    moved = out["Selisih"].ne(0) | out["Status 20 JP Sebelumnya"].ne(out["Status 20 JP Sekarang"])
+    out = out[moved].sort_values(["Perangkat Daerah", "NIP"], kind="stable", ignore_index=True)
+    return out[CHANGE_COLUMNS]
+
+
+def _status(jp: pd.Series, target: float) -> pd.Series:
+    return pd.Series(jp.ge(target).map({True: TERPENUHI, False: BELUM}), index=jp.index)
+
+
+def archive(output: Path, previous: PreviousRun) -> Path:
+    """Move the earlier run's files to riwayat/<stamp>/ (same relative paths); returns that folder."""
+    target = output / HISTORY_FOLDER / previous.stamp
+    suffix = 1
+    while target.exists():
+        suffix += 1
+        target = output / HISTORY_FOLDER / f"{previous.stamp}-{suffix}"
+    for path in previous.files:
+        if not path.is_file():
+            continue
+        destination = target / path.relative_to(output)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, destination)
+        _remove_empty_parents(path.parent, output)
+    return target
+
+
+def _remove_empty_parents(folder: Path, stop: Path) -> None:
+    while folder != stop and _inside(stop, folder) and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True

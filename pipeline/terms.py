@@ -1,0 +1,37 @@
+"""The vocabulary every stage shares: row statuses and their reconciliation keys (SPEC §5).
+
+One home, so a status is spelled once: the compute stage assigns them, the summaries filter on them, the
+manifest and the summary table count them under the keys below.
+"""
+
+from __future__ import annotations
+
+DIGANTI = "Diganti Revisi"
+DITOLAK = "Ditolak"
+LUAR_PERIODE = "Di Luar Periode"
+DUPLIKAT = "Duplikat"
+MELEBIHI = "Melebihi Batas Bulanan"
+DIHITUNG = "Dihitung"
+
+# Status -> manifest key, in the order a row is decided (SPEC §5: revisions first, counted last).
+STATUS_KEYS = {
+    DIGANTI: "superseded",
+    DITOLAK: "rejected",
+    LUAR_PERIODE: "out_of_period",
+    DUPLIKAT: "duplicate",
+    MELEBIHI: "capped",
+    DIHITUNG: "counted",
+}
+STATUSES = tuple(STATUS_KEYS)
+# The order the summary table, the Ringkasan and the manifest list them (the order they were first shown).
+REPORT_ORDER = (DIHITUNG, MELEBIHI, DUPLIKAT, LUAR_PERIODE, DITOLAK, DIGANTI)
+
+# Evaluation rows (Evaluasi Coaching, Penilaian Mentor) carry no JP: they are accepted or not, and why not.
+DITERIMA = "Diterima"
+EVALUATION_KEYS = {DITERIMA: "accepted", DITOLAK: "rejected", DUPLIKAT: "duplicate", DIGANTI: "superseded"}
+
+# Written in the Comments property of every workbook this program writes (not the template): discovery
+# skips any workbook that carries it, wherever it lies, so an old output is never read as a submission.
+OUTPUT_MARK = "Keluaran rekap-jp: bukan berkas kiriman OPD"
+# Folders this program writes into an output folder; discovery never reads below them.
+OUTPUT_FOLDERS = ("validasi", "riwayat", "kirim_opd", "periksa")
