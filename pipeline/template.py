@@ -44,7 +44,7 @@ def write_template(
 ) -> None:
     """Write the template; `rows` maps a sheet kind to row dicts keyed by field name."""
     rows = rows or {}
-    with open_workbook(path, own_output=False) as book:
+    with open_workbook(path, own_output=False, title="Template Laporan Coaching dan Mentoring") as book:
         _identitas(book, identitas or {})
         for kind in _ACTIVITY_SHEETS:
             _activity_sheet(book, kind, profile, rows.get(kind, []))

@@ -64,12 +64,14 @@ def ordinary_file_mode() -> int:
 
 
 @contextlib.contextmanager
-def open_workbook(target: Path, constant_memory: bool = False, own_output: bool = True) -> Iterator[Book]:
+def open_workbook(
+    target: Path, constant_memory: bool = False, own_output: bool = True, title: str | None = None
+) -> Iterator[Book]:
     """An xlsxwriter workbook written atomically to `target`. `own_output` marks it in its properties as
     something this program wrote, so a later run never reads it as a submission (the template is not)."""
     with atomic_path(target) as temp:
         workbook = xlsxwriter.Workbook(str(temp), {**WORKBOOK_OPTIONS, "constant_memory": constant_memory})
-        properties = {"created": FIXED_CREATED, "author": "rekap-jp", "title": target.stem}
+        properties = {"created": FIXED_CREATED, "author": "rekap-jp", "title": title or target.stem}
         workbook.set_properties({**properties, "comments": OUTPUT_MARK} if own_output else properties)
         book = Book(workbook)
         try:

@@ -40,10 +40,12 @@ def submission(
     opd: str = "Dinas Uji",
     profile: str = "nganjuk-2025",
     year: int = 2025,
+    submitted: dt.date | None = None,
     **rows: Any,
 ) -> Path:
     path = folder / name
-    write_template(path, load_profile(profile), {"opd": opd, "tahun": year}, rows)
+    identitas = {"opd": opd, "tahun": year, "tanggal_penyerahan": submitted}
+    write_template(path, load_profile(profile), identitas, rows)
     return path
 
 
