@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import revisions
-from pipeline.findings import REJECTING_CODES, cell_findings, concat_findings
+from pipeline.findings import REJECTING_CODES, cell_findings, concat_findings, title_of
 from pipeline.normalise import Batch
 from pipeline.profiles import Profile
 from pipeline.terms import (
@@ -106,7 +106,9 @@ def _rejected(
     rows: pd.DataFrame, status: pd.Series, note: pd.Series, findings: pd.DataFrame
 ) -> tuple[pd.Series, pd.Series]:
     rejecting = findings[findings["uid"].ge(0) & findings["code"].isin(REJECTING_CODES)]
-    reasons = rejecting.groupby("uid")["code"].agg(lambda codes: ", ".join(dict.fromkeys(codes)))
+    reasons = rejecting.groupby("uid")["code"].agg(
+        lambda codes: ", ".join(map(title_of, dict.fromkeys(codes)))
+    )
     hit = status.isna() & rows["uid"].isin(reasons.index)
     return status.mask(hit, DITOLAK), note.mask(hit, "Ditolak: " + rows["uid"].map(reasons).astype("string"))
 

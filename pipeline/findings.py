@@ -18,6 +18,7 @@ PERINGATAN = "Peringatan"
 @dataclass(frozen=True)
 class Rule:
     code: str
+    title: str  # what a person reads beside (or instead of) the code: "NIP bukan 18 digit"
     level: str
     message: str
     hint: str
@@ -27,6 +28,7 @@ class Rule:
 _RULES = [
     Rule(
         "FILE_UNREADABLE",
+        "Berkas tidak dapat dibaca",
         KESALAHAN,
         "Berkas tidak dapat dibaca: {detail}.",
         "Simpan ulang berkas dari Excel sebagai .xlsx lalu kirim kembali.",
@@ -34,6 +36,7 @@ _RULES = [
     ),
     Rule(
         "FILE_ENCRYPTED",
+        "Berkas berkata sandi",
         KESALAHAN,
         "Berkas dilindungi kata sandi sehingga tidak dapat dibaca.",
         "Buka berkas, hapus kata sandi (File > Info > Protect Workbook), simpan, lalu kirim kembali.",
@@ -41,6 +44,7 @@ _RULES = [
     ),
     Rule(
         "FILE_UNSUPPORTED",
+        "Bukan berkas lembar kerja",
         PERINGATAN,
         "Berkas bukan lembar kerja ({detail}) dan dilewati.",
         "Kirim data dalam format .xlsx sesuai template; pindai/dokumen pendukung tidak dibaca.",
@@ -48,6 +52,7 @@ _RULES = [
     ),
     Rule(
         "SHEET_MISSING",
+        "Sheet tidak dikenali",
         PERINGATAN,
         "Tidak ada sheet yang dikenali ({detail}).",
         "Gunakan template: sheet Coaching, Mentoring, Evaluasi Coaching, Penilaian Mentor, Pengembangan Lain.",
@@ -55,6 +60,7 @@ _RULES = [
     ),
     Rule(
         "HEADER_NOT_FOUND",
+        "Judul kolom tidak ditemukan",
         PERINGATAN,
         "Baris judul kolom tidak ditemukan pada 20 baris pertama sheet {detail}.",
         "Pastikan baris judul kolom (mis. Tanggal, NIP Coachee, NIP Coach) ada di 20 baris pertama.",
@@ -62,6 +68,7 @@ _RULES = [
     ),
     Rule(
         "SHEET_HIDDEN",
+        "Sheet tersembunyi",
         PERINGATAN,
         "Sheet tersembunyi '{detail}' tidak dibaca.",
         "Jika data di sheet itu harus dihitung, tampilkan sheet (Unhide) atau pindahkan datanya.",
@@ -69,6 +76,7 @@ _RULES = [
     ),
     Rule(
         "MISSING_REQUIRED",
+        "Isian wajib kosong",
         KESALAHAN,
         "Kolom {column} wajib diisi tetapi kosong.",
         "Lengkapi {column} pada baris ini.",
@@ -76,6 +84,7 @@ _RULES = [
     ),
     Rule(
         "NIP_FORMAT",
+        "NIP bukan 18 digit",
         KESALAHAN,
         "NIP '{value}' pada kolom {column} bukan 18 digit ({detail}).",
         "Periksa kembali NIP pada SK/kartu pegawai; NIP terdiri dari 18 angka.",
@@ -83,6 +92,7 @@ _RULES = [
     ),
     Rule(
         "NIP_NUMERIC_PRECISION",
+        "NIP tersimpan sebagai angka",
         KESALAHAN,
         "NIP pada kolom {column} tersimpan sebagai angka ({value}); Excel hanya menyimpan 15 digit sehingga "
         "digit terakhir hilang.",
@@ -91,6 +101,7 @@ _RULES = [
     ),
     Rule(
         "NIP_BIRTHDATE",
+        "Tanggal lahir pada NIP tidak sah",
         KESALAHAN,
         "NIP '{value}': digit 1-8 ({detail}) bukan tanggal lahir yang sah.",
         "Digit 1-8 NIP adalah tanggal lahir (TTTTBBHH). Periksa kembali NIP pada SK/kartu pegawai.",
@@ -98,6 +109,7 @@ _RULES = [
     ),
     Rule(
         "NIP_TMT",
+        "TMT pada NIP tidak sah",
         KESALAHAN,
         "NIP '{value}': digit 9-14 ({detail}) bukan TMT pengangkatan yang sah.",
         "Digit 9-14 NIP adalah tahun dan bulan pengangkatan. Periksa kembali NIP pada SK/kartu pegawai.",
@@ -105,6 +117,7 @@ _RULES = [
     ),
     Rule(
         "NIP_GENDER",
+        "Kode jenis kelamin NIP salah",
         KESALAHAN,
         "NIP '{value}': digit ke-15 ({detail}) harus 1 atau 2.",
         "Digit ke-15 NIP adalah kode jenis kelamin (1 atau 2). Periksa kembali NIP.",
@@ -112,6 +125,7 @@ _RULES = [
     ),
     Rule(
         "DATE_INVALID",
+        "Tanggal tidak dikenali",
         KESALAHAN,
         "'{value}' pada kolom {column} bukan tanggal yang dikenali.",
         "Tulis tanggal sebagai tanggal Excel atau dd/mm/yyyy, mis. 03/03/2025 atau 3 Maret 2025.",
@@ -119,6 +133,7 @@ _RULES = [
     ),
     Rule(
         "DATE_FUTURE",
+        "Tanggal di masa depan",
         KESALAHAN,
         "Tanggal {value} pada kolom {column} belum terjadi (setelah {detail}).",
         "Periksa tahun dan bulan tanggal kegiatan.",
@@ -126,6 +141,7 @@ _RULES = [
     ),
     Rule(
         "DATE_OUT_OF_PERIOD",
+        "Di luar tahun laporan",
         PERINGATAN,
         "Tanggal {value} di luar tahun laporan {detail}; baris tidak dihitung.",
         "Laporkan kegiatan ini pada rekap tahun yang sesuai, atau perbaiki tahunnya.",
@@ -133,6 +149,7 @@ _RULES = [
     ),
     Rule(
         "SAME_PERSON",
+        "Pembimbing sama dengan penerima",
         KESALAHAN,
         "NIP pembimbing sama dengan NIP penerima ({value}).",
         "Isi NIP coach/mentor dengan NIP orang yang membimbing, bukan NIP penerima.",
@@ -140,6 +157,7 @@ _RULES = [
     ),
     Rule(
         "DUPLICATE_SESSION",
+        "Sesi ganda",
         PERINGATAN,
         "Sesi yang sama sudah dilaporkan di {detail}; baris ini tidak dihitung.",
         "Hapus baris ganda, atau perbaiki tanggal/NIP bila memang sesi yang berbeda.",
@@ -147,6 +165,7 @@ _RULES = [
     ),
     Rule(
         "MONTHLY_CAP",
+        "Melebihi batas sesi per bulan",
         PERINGATAN,
         "Melebihi batas {detail} sesi per bulan untuk penerima ini; baris tidak menambah JP.",
         "Tidak perlu diperbaiki bila sesinya benar; batas bulanan diatur dalam pedoman.",
@@ -154,6 +173,7 @@ _RULES = [
     ),
     Rule(
         "SCORE_RANGE",
+        "Nilai evaluasi bukan 1-3",
         KESALAHAN,
         "Nilai '{value}' pada kolom {column} harus bilangan bulat 1, 2 atau 3.",
         "Isi 1 (tidak setuju), 2 (netral) atau 3 (setuju).",
@@ -161,6 +181,7 @@ _RULES = [
     ),
     Rule(
         "ASSESSMENT_VALUE",
+        "Penilaian mentor tidak dikenali",
         KESALAHAN,
         "Penilaian '{value}' tidak dikenali.",
         "Isi salah satu: Sangat Mampu, Mampu, Kurang Mampu, Tidak Mampu.",
@@ -168,6 +189,7 @@ _RULES = [
     ),
     Rule(
         "UNKNOWN_ACTIVITY",
+        "Jenis kegiatan tidak dikenal",
         KESALAHAN,
         "Jenis kegiatan '{value}' tidak dikenal dalam profil {detail}.",
         "Pilih jenis kegiatan dari daftar pada template (sheet Petunjuk).",
@@ -175,6 +197,7 @@ _RULES = [
     ),
     Rule(
         "PANGKAT_UNKNOWN",
+        "Pangkat/golongan tidak dikenali",
         PERINGATAN,
         "Pangkat/golongan '{value}' pada kolom {column} tidak dikenali.",
         "Tulis golongan seperti III/a (PNS) atau IX (PPPK).",
@@ -182,6 +205,7 @@ _RULES = [
     ),
     Rule(
         "NOT_IN_ROSTER",
+        "NIP tidak ada di Data Pegawai",
         PERINGATAN,
         "NIP {value} pada kolom {column} tidak ada di Data Pegawai.",
         "Periksa NIP, atau tambahkan pegawai ke Data Pegawai bila memang pegawai baru.",
@@ -189,6 +213,7 @@ _RULES = [
     ),
     Rule(
         "NAME_MISMATCH",
+        "Nama berbeda untuk NIP yang sama",
         PERINGATAN,
         "Nama '{value}' berbeda dengan nama '{detail}' untuk NIP yang sama.",
         "Samakan penulisan nama dengan Data Pegawai/SK.",
@@ -196,6 +221,7 @@ _RULES = [
     ),
     Rule(
         "MENTOR_JUNIOR",
+        "Golongan mentor lebih rendah",
         PERINGATAN,
         "Golongan mentor ({value}) lebih rendah dari golongan mentee ({detail}).",
         "Mentor semestinya pegawai yang lebih senior; periksa kembali data mentor.",
@@ -203,6 +229,7 @@ _RULES = [
     ),
     Rule(
         "EVIDENCE_MISSING",
+        "Bukti kosong",
         PERINGATAN,
         "Kolom Bukti kosong.",
         "Lampirkan tautan/nama berkas bukti kegiatan (formulir yang ditandatangani).",
@@ -210,6 +237,7 @@ _RULES = [
     ),
     Rule(
         "LATE_REPORT",
+        "Terlambat dilaporkan",
         PERINGATAN,
         "Diserahkan {detail}, lebih dari 1 bulan setelah kegiatan {value}.",
         "Laporkan kegiatan paling lambat 1 bulan setelah pelaksanaan.",
@@ -217,6 +245,7 @@ _RULES = [
     ),
     Rule(
         "SUBMISSION_SUPERSEDED",
+        "Diganti berkas revisi",
         PERINGATAN,
         "Berkas ini versi lama dan diganti oleh revisinya '{value}' ({detail}); semua barisnya berstatus "
         "Diganti Revisi, 0 JP.",
@@ -280,6 +309,11 @@ def concat_findings(parts: list[pd.DataFrame]) -> pd.DataFrame:
     out["uid"] = out["uid"].astype("int64")
     out["row"] = out["row"].astype("int64")
     return out
+
+
+def title_of(code: str) -> str:
+    """The Indonesian title with the code after it, as people read it: "NIP bukan 18 digit (NIP_FORMAT)"."""
+    return f"{RULES[code].title} ({code})"
 
 
 def level_of(codes: pd.Series) -> pd.Series:

@@ -20,7 +20,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.workbook.workbook import Workbook
 
-from pipeline.findings import KESALAHAN
+from pipeline.findings import KESALAHAN, PERINGATAN
 from pipeline.write import FIXED_CREATED, atomic_path
 from pipeline.xlsxpatch import FILL_RGB, ZIP_TIME, Mark, PatchUnsupported, mark_xlsx
 
@@ -30,9 +30,12 @@ FILLS = {
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def write_marked_copy(source: Path, target: Path, report: pd.DataFrame) -> None:
-    """`report` holds this file's findings in report form (Sheet, Baris, Kolom, Tingkat, Kode, Pesan)."""
-    marks = cell_marks(report)
+def write_marked_copy(
+    source: Path, target: Path, report: pd.DataFrame, header_rows: dict[str, int] | None = None
+) -> None:
+    """`report` holds this file's findings in report form (Sheet, Baris, Kolom, Tingkat, Kode, Pesan,
+    Saran Perbaikan); `header_rows` the header row of each sheet read (for findings about a missing column)."""
+    marks = cell_marks(report, header_rows or {})
     if source.suffix.lower() == ".xlsx":
         try:
             with atomic_path(target) as temp:
@@ -43,16 +46,30 @@ def write_marked_copy(source: Path, target: Path, report: pd.DataFrame) -> None:
     _mark_with_openpyxl(source, target, marks)
 
 
-def cell_marks(report: pd.DataFrame) -> list[Mark]:
-    """One mark per cell: the worst level and every message. Sheet-level findings mark A1 of their sheet."""
-    cells = report[report["Sheet"].ne("")]
-    at_cell = cells["Kolom"].ne("") & cells["Baris"].gt(0)
-    cells = cells.assign(col=cells["Kolom"].where(at_cell, "A"), r=cells["Baris"].where(at_cell, 1))
+def cell_marks(report: pd.DataFrame, header_rows: dict[str, int]) -> list[Mark]:
+    """One mark per cell: the worst level, every message with its fix hint.
+
+    A finding about a column the sheet does not have (no letter) is told once per sheet and code, on the
+    first cell of the header row, with the number of rows it concerns. Findings about a whole file or sheet
+    (no row) mark nothing: the OPD reads them in its report (and a hidden sheet is not one it can see)."""
+    rows = report[report["Sheet"].ne("") & report["Baris"].gt(0)]
+    at_cell = rows[rows["Kolom"].ne("")].assign(r=lambda f: f["Baris"], col=lambda f: f["Kolom"])
+    missing = rows[rows["Kolom"].eq("") & rows["Sheet"].isin(list(header_rows))]
+    collapsed = missing.groupby(["Sheet", "Kode"], sort=True).agg(
+        Tingkat=("Tingkat", "first"), Pesan=("Pesan", "first"), n=("Pesan", "size"),
+        **{"Saran Perbaikan": ("Saran Perbaikan", "first")},
+    ).reset_index()  # fmt: skip
+    collapsed = collapsed.assign(
+        Pesan=collapsed["Pesan"] + " (" + collapsed["n"].astype(str) + " baris)",
+        r=collapsed["Sheet"].map(header_rows),
+        col="A",
+    )
+    cells = pd.concat([at_cell, collapsed], ignore_index=True)
     marks = []
     for (sheet, row, column), group in cells.groupby(["Sheet", "r", "col"], sort=True):
-        level = KESALAHAN if group["Tingkat"].eq(KESALAHAN).any() else "Peringatan"
-        lines = (f"[{code}] {message}" for code, message in zip(group["Kode"], group["Pesan"], strict=True))
-        marks.append(Mark(str(sheet), int(str(row)), str(column), level, "\n".join(lines)[:30000]))
+        level = KESALAHAN if group["Tingkat"].eq(KESALAHAN).any() else PERINGATAN
+        notes = (f"{m}\nSaran: {h}" for m, h in zip(group["Pesan"], group["Saran Perbaikan"], strict=True))
+        marks.append(Mark(str(sheet), int(str(row)), str(column), level, "\n\n".join(notes)[:30000]))
     return marks
 
 

@@ -92,7 +92,7 @@ class Batch:
     evaluations: pd.DataFrame
     assessments: pd.DataFrame
     roster: pd.DataFrame | None
-    layout: pd.DataFrame  # file, sheet, field, letter, header
+    layout: pd.DataFrame  # file, sheet, field, letter, header, header_row
     submissions: pd.DataFrame  # per workbook: file, opd, submitted (Tanggal Penyerahan), mtime, roster_only
     file_findings: list[dict[str, object]]
     workbooks: list[WorkbookData]
@@ -269,7 +269,7 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
         k: [] for k in (*layout.ACTIVITY_KINDS, *layout.EVALUATION_KINDS)
     }
     roster_frames: list[pd.DataFrame] = []
-    layout_rows: list[dict[str, str]] = []
+    layout_rows: list[dict[str, str | int]] = []
     file_findings: list[dict[str, object]] = []
     for book in workbooks:
         file_findings.extend(book.findings)
@@ -285,6 +285,7 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
                         "field": name,
                         "letter": letter,
                         "header": sheet.headers[name],
+                        "header_row": sheet.header_row,
                     }
                 )
             frame = sheet.frame.assign(file=book.rel, sheet=sheet.name, kind=sheet.kind)
@@ -301,7 +302,9 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
     evaluations = _concat(frames[layout.EVALUASI], start_uid=len(activities) + 1)
     assessments = _concat(frames[layout.PENILAIAN], start_uid=len(activities) + len(evaluations) + 1)
     roster = _concat(roster_frames, start_uid=len(activities) + len(evaluations) + len(assessments) + 1)
-    layout_frame = pd.DataFrame(layout_rows, columns=["file", "sheet", "field", "letter", "header"])
+    layout_frame = pd.DataFrame(
+        layout_rows, columns=["file", "sheet", "field", "letter", "header", "header_row"]
+    ).astype({"header_row": "int64"})
     submissions = pd.DataFrame(
         {
             "file": [b.rel for b in workbooks],

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.findings import REPORT_COLUMNS
+from pipeline.findings import REPORT_COLUMNS, RULES
 from pipeline.profiles import Profile
 from pipeline.summarise import DETAIL_COLUMNS, TERPENUHI, Tables
 from pipeline.terms import REPORT_ORDER, STATUS_KEYS
@@ -149,6 +149,7 @@ def write_findings_report(path: Path, report: pd.DataFrame, title: str) -> None:
         ]
         row = write_key_values(book, ws, pairs, 2) + 1
         by_code = report.groupby(["Kode", "Tingkat"]).size().rename("Jumlah").reset_index()
+        by_code.insert(1, "Judul", by_code["Kode"].map({c: r.title for c, r in RULES.items()}))
         row = write_frame(book, ws, by_code, row) + 1
         by_file = (
             report.assign(K=report["Tingkat"].eq("Kesalahan"), P=report["Tingkat"].eq("Peringatan"))

@@ -46,6 +46,7 @@ class SheetData:
     frame: pd.DataFrame  # raw cells, columns = fields, plus "row" (Excel row number)
     letters: dict[str, str]  # field -> Excel column letter
     headers: dict[str, str]  # field -> header text as the user wrote it
+    header_row: int = 1  # Excel row number of the (lower) header row
 
 
 @dataclass
@@ -190,8 +191,8 @@ def _read_sheets(book: pc.CalamineWorkbook, data: WorkbookData) -> None:
         if parsed is None:
             data.findings.append(file_finding(data.rel, "HEADER_NOT_FOUND", meta.name, sheet=meta.name))
             continue
-        frame, letters, headers = parsed
-        data.sheets.append(SheetData(kind, meta.name, frame, letters, headers))
+        frame, letters, headers, header_row = parsed
+        data.sheets.append(SheetData(kind, meta.name, frame, letters, headers, header_row))
     if recognised == 0:
         names = ", ".join(data.sheet_names) or "tidak ada sheet"
         data.findings.append(file_finding(data.rel, "SHEET_MISSING", f"sheet yang ada: {names}"))
@@ -282,7 +283,7 @@ def find_header(
 
 def parse_table(
     kind: str, rows: list[list[Any]], merged: list[Any]
-) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]] | None:
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, str], int] | None:
     header = find_header(kind, rows, merged)
     if header is None:
         return None
@@ -300,7 +301,7 @@ def parse_table(
     frame = frame.loc[filled].reset_index(drop=True)
     letters = {f: column_letter(found[f]) for f in fields}
     headers = {f: texts[found[f]] for f in fields}
-    return frame, letters, headers
+    return frame, letters, headers, top + 1
 
 
 def _is_filled(column: pd.Series) -> pd.Series:

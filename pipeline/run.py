@@ -219,7 +219,7 @@ class Written:
         """`validate`: the reports of one folder under periksa/<folder>/, never beside a rekap run's outputs."""
         root = self.report_folder()
         with staged(root) as stage:
-            written, _ = write_validation(stage, self.report, self.files, self._readable(), self.year, "")
+            written, _ = write_validation(stage, self.report, self.files, self._sources(), self.year, "")
             return move_into_place(stage, root, written), None
 
     def everything(self, tables: Tables) -> tuple[list[Path], int | None]:
@@ -260,13 +260,12 @@ class Written:
 
     def _write_all(self, stage: Path, tables: Tables, comparison: list[tuple[str, Any]]) -> list[Path]:
         recon = reconciliation(self.computed.activities)
-        readable = self._readable()
         files_read = sum(1 for w in self.batch.workbooks if w.readable)
         headline = rekap_headline(tables, recon, self.profile, self.year, files_read, comparison)
         with contextlib.ExitStack() as stack:
             # The two groups of workbooks are independent: with a second core, write them side by side.
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=1)) if self.config.jobs > 1 else None
-            args = (stage, ip_asn_sheets(tables), self.report, self.files, readable, self.year)
+            args = (stage, ip_asn_sheets(tables), self.report, self.files, self._sources(), self.year)
             pending = pool.submit(write_side_outputs, *args) if pool else None
             written = write_rekap(stage / f"rekap_{self.year}.xlsx", tables, headline, self.year)
             side, marked = pending.result() if pending else write_side_outputs(*args)
@@ -295,8 +294,13 @@ class Written:
         write_manifest(path, manifest)
         return path
 
-    def _readable(self) -> dict[str, bool]:
-        return {w.rel: w.readable for w in self.batch.workbooks}
+    def _sources(self) -> dict[str, dict[str, int]]:
+        """Per readable workbook: the header row of each sheet read (where a marked copy can be marked)."""
+        rows = self.batch.layout.drop_duplicates(["file", "sheet"])
+        found: dict[str, dict[str, int]] = {w.rel: {} for w in self.batch.workbooks if w.readable}
+        for file, sheet, row in zip(rows["file"], rows["sheet"], rows["header_row"], strict=True):
+            found.setdefault(file, {})[sheet] = int(row)
+        return found
 
     def _submissions(self) -> pd.DataFrame:
         subs = self.batch.submissions
@@ -313,12 +317,12 @@ def _safe_name(name: str) -> str:
 
 def write_side_outputs(
     output: Path, ip_sheets: dict[str, pd.DataFrame], report: pd.DataFrame, files: list[InputFile],
-    readable: dict[str, bool], year: int,
+    sources: dict[str, dict[str, int]], year: int,
 ) -> tuple[list[Path], dict[str, Path]]:  # fmt: skip
     """ip_asn_<TAHUN>.xlsx and the validation reports: everything but the recap, for the second core."""
     ip = output / f"ip_asn_{year}.xlsx"
     write_ip_asn(ip, ip_sheets)
-    written, marked = write_validation(output, report, files, readable, year)
+    written, marked = write_validation(output, report, files, sources, year)
     return [ip, *written], marked
 
 
@@ -333,12 +337,13 @@ def report_stems(files: list[InputFile]) -> dict[str, str]:
 
 
 def write_validation(
-    output: Path, report: pd.DataFrame, files: list[InputFile], readable: dict[str, bool], year: int,
-    subfolder: str = "validasi",
+    output: Path, report: pd.DataFrame, files: list[InputFile], sources: dict[str, dict[str, int]],
+    year: int, subfolder: str = "validasi",
 ) -> tuple[list[Path], dict[str, Path]]:  # fmt: skip
-    """Ringkasan, a report per workbook, a marked copy per workbook with something to mark.
+    """Ringkasan, a report per workbook, a marked copy per readable workbook with something to mark.
 
-    Returns every file written and, per input (rel), its marked copy."""
+    `sources`: readable workbook -> its sheets' header rows. Returns every file written and, per input
+    (rel), its marked copy."""
     folder = output / subfolder if subfolder else output
     summary = folder / f"ringkasan_validasi_{year}.xlsx"
     write_findings_report(summary, report, f"Ringkasan Validasi {year}")
@@ -351,9 +356,9 @@ def write_validation(
         path = folder / f"{stems[f.rel]}_validasi.xlsx"
         write_findings_report(path, own, f"Validasi {f.rel}")
         written.append(path)
-        to_mark = own[own["Kode"].ne("SUBMISSION_SUPERSEDED")]  # an older version is not sent back
-        if len(to_mark) and readable.get(f.rel, False):
+        to_mark = own[own["Baris"].gt(0)]  # a finding about a whole file or sheet marks no cell
+        if len(to_mark) and f.rel in sources:
             marked[f.rel] = folder / f"{stems[f.rel]}_ditandai.xlsx"
-            write_marked_copy(f.path, marked[f.rel], to_mark)
+            write_marked_copy(f.path, marked[f.rel], to_mark, sources[f.rel])
             written.append(marked[f.rel])
     return written, marked

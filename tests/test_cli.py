@@ -84,8 +84,15 @@ def test_marked_copy_colours_and_comments_the_cells(folders):
     )
     main(["validate", "--input", str(inp), "--output", str(out)])
     ws = openpyxl.load_workbook(out / "periksa" / "masuk" / "a_ditandai.xlsx")["Coaching"]
-    assert ws["C2"].fill.start_color.rgb == "FFFF9999" and "NIP_FORMAT" in ws["C2"].comment.text
-    assert ws["R3"].fill.start_color.rgb == "FFFFFF99" and "EVIDENCE_MISSING" in ws["R3"].comment.text
+    assert ws["C2"].fill.start_color.rgb == "FFFF9999"
+    assert ws["C2"].comment.text == (
+        "NIP '123' pada kolom NIP Coachee bukan 18 digit (3 digit).\n"
+        "Saran: Periksa kembali NIP pada SK/kartu pegawai; NIP terdiri dari 18 angka."
+    )
+    assert ws["R3"].fill.start_color.rgb == "FFFFFF99"
+    assert ws["R3"].comment.text == (
+        "Kolom Bukti kosong.\nSaran: Lampirkan tautan/nama berkas bukti kegiatan (formulir yang ditandatangani)."
+    )
     assert ws["C3"].comment is None
 
 
@@ -156,3 +163,31 @@ def test_sample_inputs_show_every_mechanism(tmp_path):
     assert manifest["reconciles"]
     people = by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))
     assert len(people) >= 60 and any(p["JP Total"] == 0 for p in people.values())
+
+
+def test_a_missing_column_is_noted_once_on_the_header_row_and_hidden_sheets_are_not_marked(folders):
+    import openpyxl
+
+    inp, out = folders
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Coaching"
+    ws["A1"] = "LAPORAN COACHING DINAS UJI 2025"
+    ws.merge_cells("A1:F1")
+    ws.append([])
+    ws.append(["No", "Tanggal", "NIP Coachee", "Nama Coachee", "NIP Coach", "Nama Coach"])
+    for day in (3, 4, 5):
+        ws.append([day, f"03/0{day}/2025", A, "Ani", COACH, "Budi"])  # one session a month
+    wb.create_sheet("Coaching lama").sheet_state = "hidden"
+    wb.save(inp / "tanpa_bukti.xlsx")
+    main(["validate", "--input", str(inp), "--output", str(out)])
+    marked = openpyxl.load_workbook(out / "periksa" / "masuk" / "tanpa_bukti_ditandai.xlsx")
+    comments = {
+        (sheet.title, c.coordinate): c.comment.text for sheet in marked for row in sheet.iter_rows() for c in row
+        if c.comment
+    }  # fmt: skip
+    assert comments == {
+        ("Coaching", "A3"): "Kolom Bukti kosong. (3 baris)\n"
+        "Saran: Lampirkan tautan/nama berkas bukti kegiatan (formulir yang ditandatangani)."
+    }
+    assert marked["Coaching"]["A1"].fill.fill_type is None  # the title row keeps its look

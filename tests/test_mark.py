@@ -19,7 +19,15 @@ D = dt.date
 def report(rows: list[tuple[str, int, str, str, str]]) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            {"Sheet": s, "Baris": r, "Kolom": c, "Tingkat": t, "Kode": k, "Pesan": f"pesan {k}"}
+            {
+                "Sheet": s,
+                "Baris": r,
+                "Kolom": c,
+                "Tingkat": t,
+                "Kode": k,
+                "Pesan": f"pesan {k}",
+                "Saran Perbaikan": f"saran {k}",
+            }
             for s, r, c, t, k in rows
         ]
     )
@@ -49,10 +57,12 @@ def test_xml_patch_marks_existing_and_empty_cells_and_keeps_everything_else(tmp_
     mark.write_marked_copy(source, target, report(findings))
     marks = read_marks(target)
     assert marks[("Coaching", "C2")][0] == "FFFF9999"  # the worst level wins
-    assert "NIP_FORMAT" in marks[("Coaching", "C2")][1] and "NAME_MISMATCH" in marks[("Coaching", "C2")][1]
+    assert marks[("Coaching", "C2")][1] == (
+        "pesan NIP_FORMAT\nSaran: saran NIP_FORMAT\n\npesan NAME_MISMATCH\nSaran: saran NAME_MISMATCH"
+    )
     assert marks[("Coaching", "P3")][0] == "FFFFFF99"  # an empty cell, created
     assert ("Coaching", "B9") in marks  # a row that did not exist
-    assert ("Mentoring", "A1") in marks
+    assert ("Mentoring", "A1") not in marks  # a finding about a whole sheet marks no cell
     wb = openpyxl.load_workbook(target)
     assert wb["Coaching"]["C2"].value == coaching_row(None)["nip_penerima"]
     assert wb["Coaching"]["B2"].number_format == "dd/mm/yyyy"
