@@ -12,7 +12,7 @@ ROSTER ?=
 JOBS ?=
 
 REKAP_ARGS := --input "$(INPUT)" --output "$(OUTPUT)" --profile "$(PROFILE)" \
-	$(if $(YEAR),--year $(YEAR)) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(JOBS),--jobs $(JOBS))
+	$(if $(YEAR),--year "$(YEAR)") $(if $(ROSTER),--roster "$(ROSTER)") $(if $(JOBS),--jobs $(JOBS))
 
 .PHONY: rekap validate test lint format template samples bench clean install
 
@@ -25,11 +25,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# REKAP_JP_MAKE=1: messages then name the variables typed here (YEAR=) rather than the options (--year).
 rekap: $(STAMP)
-	$(BIN)/python -m pipeline rekap $(REKAP_ARGS)
+	REKAP_JP_MAKE=1 $(BIN)/python -m pipeline rekap $(REKAP_ARGS)
 
 validate: $(STAMP)
-	$(BIN)/python -m pipeline validate --input "$(INPUT)" --output "$(OUTPUT)" --profile "$(PROFILE)" $(if $(YEAR),--year $(YEAR))
+	REKAP_JP_MAKE=1 $(BIN)/python -m pipeline validate --input "$(INPUT)" --output "$(OUTPUT)" --profile "$(PROFILE)" $(if $(YEAR),--year "$(YEAR)")
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

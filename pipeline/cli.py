@@ -3,34 +3,74 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
+import tempfile
+import traceback
 from pathlib import Path
+from typing import NoReturn
 
 from pipeline.profiles import DEFAULT_PROFILE, ProfileError, available_profiles, load_profile
-from pipeline.run import NothingReadable, RunConfig, RunResult, UsageError, default_jobs, run
+from pipeline.run import RunConfig, RunResult, default_jobs, run
 from pipeline.template import write_template
 from pipeline.terms import REPORT_ORDER, STATUS_KEYS
+from pipeline.usage import NothingReadable, UsageError, check_year
 
-EXIT_OK, EXIT_STRICT, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
+EXIT_OK, EXIT_STRICT, EXIT_USAGE, EXIT_NOTHING, EXIT_INTERNAL = 0, 1, 2, 3, 4
+# Set by the Makefile, so a message names the variable she typed (YEAR=) rather than the option (--year).
+MAKE_MARKER = "REKAP_JP_MAKE"
+MAKE_VARIABLES = {"--input": "INPUT", "--output": "OUTPUT", "--year": "YEAR", "--profile": "PROFILE",
+                  "--roster": "ROSTER", "--jobs": "JOBS"}  # fmt: skip
+CRASH_LOG = "rekap-jp-galat.log"
+
+
+def option_label(option: str) -> str:
+    if os.environ.get(MAKE_MARKER) and option in MAKE_VARIABLES:
+        return f"{MAKE_VARIABLES[option]}="
+    return option
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, answering in Indonesian with exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        for english, indonesian in _ARGPARSE_WORDS:
+            message = message.replace(english, indonesian)
+        self.exit(EXIT_USAGE, f"Kesalahan penggunaan: {message}. Lihat: {self.prog} --help\n")
+
+
+_ARGPARSE_WORDS = (
+    ("the following arguments are required", "argumen wajib belum diisi"),
+    ("unrecognized arguments", "argumen tidak dikenal"),
+    ("invalid choice", "pilihan tidak dikenal"),
+    ("choose from", "pilih dari"),
+    ("expected one argument", "perlu satu nilai"),
+    ("invalid int value", "bukan bilangan bulat"),
+    ("argument ", "argumen "),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m pipeline", description="Rekap JP coaching & mentoring ASN"
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="python -m pipeline", description="Rekap JP coaching & mentoring ASN")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for name, text in (("rekap", "rekap lengkap + laporan validasi"), ("validate", "hanya laporan validasi")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--input", required=True, type=Path, help="folder berisi berkas OPD")
-        sub.add_argument("--output", default=Path("output"), type=Path)
-        sub.add_argument("--year", type=int, help="tahun laporan (bawaan: dari berkas)")
+        sub.add_argument(
+            "--output",
+            default=Path("output"),
+            type=Path,
+            help="folder hasil (bawaan: output); dibuat bila belum ada",
+        )
+        sub.add_argument("--year", help="tahun laporan, mis. 2025 (bawaan: dari berkas)")
         sub.add_argument("--profile", default=DEFAULT_PROFILE, help="profil aturan JP")
         sub.add_argument("--roster", type=Path, help="berkas Data Pegawai")
         sub.add_argument("--jobs", type=int, default=default_jobs(), help="jumlah proses pembaca")
         sub.add_argument("--strict", action="store_true", help="kode keluar 1 bila ada Kesalahan")
     template = commands.add_parser("template", help="tulis template OPD")
-    template.add_argument("--output", required=True, type=Path)
-    template.add_argument("--profile", default=DEFAULT_PROFILE)
+    template.add_argument("--output", required=True, type=Path, help="berkas template yang ditulis")
+    template.add_argument("--profile", default=DEFAULT_PROFILE, help="profil aturan JP")
     commands.add_parser("profiles", help="daftar profil aturan")
     return parser
 
@@ -38,35 +78,69 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "profiles":
-            for profile_id in available_profiles():
-                profile = load_profile(profile_id)
-                default = " (bawaan)" if profile_id == DEFAULT_PROFILE else ""
-                print(f"{profile_id}{default}: {profile.name}. Dasar: {profile.basis}")
-            return EXIT_OK
-        if args.command == "template":
-            write_template(args.output, load_profile(args.profile))
-            print(f"Template ditulis: {args.output}")
-            return EXIT_OK
-        config = RunConfig(
-            input=args.input,
-            output=args.output,
-            profile=args.profile,
-            year=args.year,
-            roster=args.roster,
-            jobs=max(1, args.jobs),
-            validate_only=args.command == "validate",
-            progress=sys.stderr.isatty(),
-        )
-        result = run(config)
-    except (UsageError, ProfileError) as exc:
+        return _command(args)
+    except UsageError as exc:
+        print(f"Kesalahan penggunaan: {exc.render(option_label(exc.option))}", file=sys.stderr)
+        return EXIT_USAGE
+    except ProfileError as exc:
         print(f"Kesalahan penggunaan: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except NothingReadable as exc:
         print(f"Tidak ada yang dapat dibaca: {exc}", file=sys.stderr)
         return EXIT_NOTHING
+    except Exception:  # the last resort: no traceback reaches the analyst, the details reach a file
+        log = write_crash_log(getattr(args, "output", None))
+        print(
+            f"Terjadi kesalahan tak terduga pada program. Rinciannya ditulis ke '{log}'; kirim berkas itu ke "
+            "pengelola aplikasi. Hasil sebelumnya di folder hasil tidak berubah.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _command(args: argparse.Namespace) -> int:
+    if args.command == "profiles":
+        for profile_id in available_profiles():
+            profile = load_profile(profile_id)
+            default = " (bawaan)" if profile_id == DEFAULT_PROFILE else ""
+            print(f"{profile_id}{default}: {profile.name}. Dasar: {profile.basis}")
+        return EXIT_OK
+    if args.command == "template":
+        write_template(args.output, load_profile(args.profile))
+        print(f"Template ditulis: {args.output}")
+        return EXIT_OK
+    config = RunConfig(
+        input=args.input,
+        output=args.output,
+        profile=args.profile,
+        year=check_year(args.year),
+        roster=args.roster,
+        jobs=max(1, args.jobs),
+        validate_only=args.command == "validate",
+        progress=sys.stderr.isatty(),
+    )
+    result = run(config)
     print(summary(result, config))
+    for warning in result.warnings:
+        print(f"Peringatan: {warning}")
     return EXIT_STRICT if args.strict and result.kesalahan else EXIT_OK
+
+
+def write_crash_log(output: Path | None) -> Path:
+    """The traceback, in the output folder when it can hold it, else in the system's temporary folder."""
+    text = f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {' '.join(sys.argv)}\n{traceback.format_exc()}"
+    for folder in (output, Path(tempfile.gettempdir())):
+        if folder is None:
+            continue
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / CRASH_LOG
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(text)
+            return path
+        except OSError:
+            continue
+    return Path(CRASH_LOG)
 
 
 def summary(result: RunResult, config: RunConfig) -> str:
@@ -74,7 +148,8 @@ def summary(result: RunResult, config: RunConfig) -> str:
     e = result.evaluations
     rows = [
         ("Tahun / profil", f"{result.year} / {result.profile.id}"),
-        ("Berkas", str(result.files)),
+        ("Berkas ditemukan", str(result.files)),
+        ("Berkas dibaca / dilewati", f"{result.files - len(result.skipped)} / {len(result.skipped)}"),
         ("Baris kegiatan dibaca", str(r["rows_read"])),
         *((status, str(r[STATUS_KEYS[status]])) for status in REPORT_ORDER),
         ("Baris evaluasi (diterima/ditolak)", f"{e['accepted']}/{e['rejected']}"),
@@ -86,6 +161,7 @@ def summary(result: RunResult, config: RunConfig) -> str:
         rows.append(("Laporan validasi", str(result.report_folder)))
     else:
         rows += [("Laporan", str(config.output)), ("Laporan validasi", str(result.report_folder))]
+    rows += [("Dilewati", name) for name in result.skipped[:10]]
     width = max(len(label) for label, _ in rows)
     line = "+" + "-" * (width + 2) + "+" + "-" * 42 + "+"
     body = [f"| {label.ljust(width)} | {value[:40].ljust(40)} |" for label, value in rows]

@@ -52,7 +52,7 @@ def write_rekap(path: Path, tables: Tables, headline: list[tuple[str, Any]], yea
 
 
 def rekap_headline(
-    tables: Tables, recon: dict[str, int], profile: Profile, year: int, files_read: int,
+    tables: Tables, recon: dict[str, int], profile: Profile, year: int, file_counts: list[tuple[str, int]],
     comparison: list[tuple[str, Any]],
 ) -> list[tuple[str, Any]]:  # fmt: skip
     """The figures at the top of Ringkasan, then (after a correction round) how they moved."""
@@ -62,7 +62,7 @@ def rekap_headline(
         ("Tahun laporan", year),
         ("Profil aturan", f"{profile.id} ({profile.name})"),
         ("Dasar hukum", profile.basis),
-        ("Berkas dibaca", files_read),
+        *file_counts,
         ("Baris kegiatan dibaca", recon["rows_read"]),
         *((status, recon[STATUS_KEYS[status]]) for status in REPORT_ORDER),
         ("Jumlah pegawai", len(people)),

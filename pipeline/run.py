@@ -31,17 +31,17 @@ from pipeline.publish import move_into_place, staged
 from pipeline.read import WorkbookData, read_workbook
 from pipeline.report import report_frame
 from pipeline.summarise import Tables, build_tables
+from pipeline.usage import (
+    NothingReadable,
+    OutputNotWritable,
+    UsageError,
+    check_input,
+    check_output,
+    check_roster,
+)
 from pipeline.validate import validate
 
 CHECK_FOLDER = "periksa"  # where `validate` writes, apart from what `rekap` wrote
-
-
-class UsageError(Exception):
-    """The command was asked for something impossible (exit code 2)."""
-
-
-class NothingReadable(Exception):
-    """No input could be read at all (exit code 3)."""
 
 
 @dataclass
@@ -69,6 +69,8 @@ class RunResult:
     kesalahan: int
     report_folder: Path  # where the validation reports are
     changed: int | None = None  # employees whose JP or status moved since the earlier run (None: first run)
+    skipped: list[str] = field(default_factory=list)  # files found but not read (not workbooks, own outputs)
+    warnings: list[str] = field(default_factory=list)  # for the analyst, after the summary table
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -121,19 +123,21 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
         kesalahan=int(report["Tingkat"].eq(KESALAHAN).sum()),
         report_folder=written.report_folder(),
         changed=changed,
+        skipped=[f.rel for f in files if not f.is_workbook],
+        warnings=year_warnings(config.year, year, batch.submissions),
         timings=timer.timings,
     )
 
 
 def check_usage(config: RunConfig) -> Profile:
+    """Everything the user asked for is possible, checked before any file is read."""
     try:
         profile = load_profile(config.profile)
     except ProfileError as exc:
-        raise UsageError(str(exc)) from exc
-    if not config.input.is_dir():
-        raise UsageError(f"Folder masukan '{config.input}' tidak ada.")
-    if config.roster is not None and not config.roster.is_file():
-        raise UsageError(f"Berkas Data Pegawai '{config.roster}' tidak ada.")
+        raise UsageError(str(exc), "--profile") from exc
+    check_input(config.input)
+    check_roster(config.roster)
+    check_output(config.output)
     return profile
 
 
@@ -179,7 +183,9 @@ def detect_year(batch: Batch) -> int:
     """The report year from the submissions: Identitas Tahun per file, else the most common year of its dates."""
     acts = batch.activities
     if not len(acts):
-        raise UsageError("Tahun laporan tidak dapat ditentukan (tidak ada baris kegiatan); gunakan --year.")
+        raise UsageError(
+            "Tahun laporan tidak dapat ditentukan (tidak ada baris kegiatan); isi {option}.", "--year"
+        )
     per_file = acts.groupby("file").agg(
         tahun=("tahun", "first"),
         dated=("tanggal", lambda d: d.dt.year.mode().min() if d.notna().any() else None),
@@ -187,13 +193,27 @@ def detect_year(batch: Batch) -> int:
     years = per_file["tahun"].where(per_file["tahun"].between(2000, 2100), per_file["dated"]).dropna()
     found = sorted({int(y) for y in years})
     if not found:
-        raise UsageError("Tahun laporan tidak dapat ditentukan dari berkas; gunakan --year.")
+        raise UsageError("Tahun laporan tidak dapat ditentukan dari berkas; isi {option}.", "--year")
     if len(found) > 1:
         listed = ", ".join(str(y) for y in found)
         raise UsageError(
-            f"Berkas masukan berisi beberapa tahun laporan ({listed}); pilih satu dengan --year."
+            f"Berkas masukan berisi beberapa tahun laporan ({listed}); pilih satu dengan {{option}}.",
+            "--year",
         )
     return found[0]
+
+
+def year_warnings(asked: int | None, year: int, submissions: pd.DataFrame) -> list[str]:
+    """A year given by hand that the files' Identitas contradict: most likely a typo in YEAR."""
+    stated = submissions.dropna(subset=["tahun"])
+    other = stated[stated["tahun"].ne(year)]
+    if asked is None or not len(other):
+        return []
+    years = ", ".join(str(int(y)) for y in sorted(other["tahun"].unique()))
+    return [
+        f"tahun laporan {year} diminta, tetapi Identitas {len(other)} berkas menyebut tahun {years}; "
+        "baris di luar tahun laporan tidak dihitung (Di Luar Periode). Periksa tahun yang diminta."
+    ]
 
 
 @dataclass
@@ -226,11 +246,18 @@ class Written:
         root = self.config.output
         previous = history.find_previous(root, self.year)
         tables, comparison = self._compare(tables, previous)
-        with staged(root) as stage:
-            written = self._write_all(stage, tables, comparison)
-            if previous is not None:
-                history.archive(root, previous)
-            final = move_into_place(stage, root, written)
+        try:
+            with staged(root) as stage:
+                written = self._write_all(stage, tables, comparison)
+                if previous is not None:
+                    history.archive(root, previous)
+                final = move_into_place(stage, root, written)
+        except OSError as exc:
+            raise OutputNotWritable(
+                f"Hasil tidak dapat ditulis ke {{option}} '{root}' ({exc.strerror or exc}). Bila sebuah berkas "
+                "hasil sedang terbuka di Excel, tutup dulu lalu jalankan ulang.",
+                "--output",
+            ) from exc
         return final, None if tables.perubahan is None else len(tables.perubahan)
 
     def _compare(
@@ -260,8 +287,7 @@ class Written:
 
     def _write_all(self, stage: Path, tables: Tables, comparison: list[tuple[str, Any]]) -> list[Path]:
         recon = reconciliation(self.computed.activities)
-        files_read = sum(1 for w in self.batch.workbooks if w.readable)
-        headline = rekap_headline(tables, recon, self.profile, self.year, files_read, comparison)
+        headline = rekap_headline(tables, recon, self.profile, self.year, self._file_counts(), comparison)
         with contextlib.ExitStack() as stack:
             # The two groups of workbooks are independent: with a second core, write them side by side.
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=1)) if self.config.jobs > 1 else None
@@ -293,6 +319,17 @@ class Written:
         path = stage / f"manifest_{self.year}.json"
         write_manifest(path, manifest)
         return path
+
+    def _file_counts(self) -> list[tuple[str, int]]:
+        """The same counts as the summary table: found = read + skipped; unreadable ones are among read."""
+        read = [f.rel for f in self.files if f.is_workbook]
+        unreadable = sum(1 for w in self.batch.workbooks if not w.readable and w.rel in read)
+        return [
+            ("Berkas ditemukan", len(self.files)),
+            ("Berkas dibaca", len(read)),
+            ("Berkas tidak dapat dibaca", unreadable),
+            ("Berkas dilewati", len(self.files) - len(read)),
+        ]
 
     def _sources(self) -> dict[str, dict[str, int]]:
         """Per readable workbook: the header row of each sheet read (where a marked copy can be marked)."""

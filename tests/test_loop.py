@@ -13,6 +13,7 @@ from helpers import COACH, A, B, C, by_nip, coaching_row, rekap, sheet_rows, sub
 from pipeline import run as run_module
 from pipeline.cli import main
 from pipeline.revisions import revision_rank
+from pipeline.usage import OutputNotWritable
 
 D = dt.date
 SCORES = {f"p{i}": 3 for i in range(1, 10)}
@@ -235,7 +236,7 @@ def test_a_run_that_fails_while_writing_leaves_the_previous_outputs_in_place(fol
 
     monkeypatch.setattr(run_module, "write_packages", broken)
     submission(inp, "dinkes_revisi.xlsx", opd="Dinkes", coaching=sessions(3, 11))
-    with pytest.raises(OSError):
+    with pytest.raises(OutputNotWritable, match="disk penuh"):
         rekap(inp, out)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
