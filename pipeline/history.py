@@ -16,7 +16,7 @@ import pandas as pd
 import python_calamine as pc
 
 from pipeline.manifest import read_manifest
-from pipeline.summarise import BELUM, TERPENUHI
+from pipeline.terms import BELUM, TERPENUHI
 
 HISTORY_FOLDER = "riwayat"
 PEOPLE_COLUMNS = ["NIP", "Nama", "Perangkat Daerah", "JP Total", "Status 20 JP"]

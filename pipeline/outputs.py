@@ -9,12 +9,13 @@ import pandas as pd
 
 from pipeline.findings import REPORT_COLUMNS, RULES
 from pipeline.profiles import Profile
-from pipeline.summarise import DETAIL_COLUMNS, TERPENUHI, Tables
-from pipeline.terms import REPORT_ORDER, STATUS_KEYS
+from pipeline.summarise import DETAIL_COLUMNS, Tables
+from pipeline.terms import REPORT_ORDER, STATUS_KEYS, TERPENUHI
 from pipeline.write import (
     CONSTANT_MEMORY_ROWS,
     EXCEL_MAX_ROWS,
     Book,
+    Percent,
     atomic_path,
     continuation_names,
     open_workbook,
@@ -67,7 +68,7 @@ def rekap_headline(
         *((status, recon[STATUS_KEYS[status]]) for status in REPORT_ORDER),
         ("Jumlah pegawai", len(people)),
         ("Pegawai memenuhi 20 JP", met),
-        ("Persentase memenuhi 20 JP", f"{(100 * met / len(people)) if len(people) else 0:.2f}%"),
+        ("Persentase memenuhi 20 JP", Percent(round(met / len(people), 4) if len(people) else 0.0)),
         ("Total JP", round(float(people["JP Total"].sum()), 2)),
         *comparison,
     ]
@@ -109,7 +110,11 @@ def _ringkasan(book: Book, tables: Tables, headline: list[tuple[str, Any]]) -> N
                     "name": ["Ringkasan", top, col],
                     "categories": ["Ringkasan", top + 1, 0, top + max(count, 1), 0],
                     "values": ["Ringkasan", top + 1, col, top + max(count, 1), col],
-                    "data_labels": {"value": True} if len(value_cols) == 1 else {},
+                    "data_labels": (
+                        {"value": True, "num_format": "0%" if kind == "bar" else "General"}
+                        if len(value_cols) == 1
+                        else {}
+                    ),
                 }
             )
         chart.set_title({"name": title})

@@ -31,6 +31,7 @@ from pipeline.publish import move_into_place, staged
 from pipeline.read import WorkbookData, read_workbook
 from pipeline.report import report_frame
 from pipeline.summarise import Tables, build_tables
+from pipeline.terms import TERPENUHI
 from pipeline.usage import (
     NothingReadable,
     OutputNotWritable,
@@ -268,7 +269,7 @@ class Written:
         people = tables.rekap_pegawai
         moved = history.changes(previous.people, people, self.profile.yearly_target_jp)
         now = {
-            "met": int(people["Status 20 JP"].eq("Terpenuhi").sum()),
+            "met": int(people["Status 20 JP"].eq(TERPENUHI).sum()),
             "counted": reconciliation(self.computed.activities)["counted"],
             "kesalahan": int(self.report["Tingkat"].eq(KESALAHAN).sum()),
         }

@@ -10,11 +10,10 @@ import pandas as pd
 from pipeline import layout
 from pipeline.normalise import Batch
 from pipeline.profiles import KARTU_COLUMNS, Profile
-from pipeline.terms import DIHITUNG, DITOLAK, MELEBIHI
+from pipeline.terms import BELUM, DIHITUNG, DITOLAK, MELEBIHI, TERPENUHI
 from schemas import REKAP_PEGAWAI_SCHEMA
 
 MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
-TERPENUHI, BELUM = "Terpenuhi", "Belum Terpenuhi"
 JP_BINS = (
     (0, 0, "0 JP"),
     (0.01, 9.99, "1-9 JP"),
@@ -137,7 +136,7 @@ def rekap_bulanan(acts: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
     monthly = counted.assign(m=counted["tanggal"].dt.month).pivot_table(
         index="nip_penerima", columns="m", values="jp", aggfunc="sum"
     )
-    out = pd.DataFrame({"NIP": p["nip"].astype("string"), "Nama": p["nama"]})
+    out = pd.DataFrame({"NIP": p["nip"].astype("string"), "Nama": p["nama"], "Perangkat Daerah": p["opd"]})
     for number, label in enumerate(MONTHS_ID, start=1):
         source = monthly[number] if number in monthly.columns else pd.Series(dtype="float64")
         out[label] = p["nip"].map(source).fillna(0.0).round(2)
@@ -159,7 +158,8 @@ def rekap_opd(p: pd.DataFrame) -> pd.DataFrame:
             "Memenuhi 20 JP": g["met"].sum(),
         }
     )
-    out["Persentase Memenuhi"] = (100 * out["Memenuhi 20 JP"] / out["Jumlah Pegawai"]).round(2)
+    # a fraction (0.75), shown with Excel's percent format as 75.00%
+    out["Persentase Memenuhi"] = (out["Memenuhi 20 JP"] / out["Jumlah Pegawai"]).round(4)
     return out.rename_axis("Perangkat Daerah").reset_index()
 
 
@@ -341,6 +341,8 @@ def indikator(p: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "NIP": p["nip"].astype("string"),
+            "Nama": p["nama"],
+            "Perangkat Daerah": p["opd"],
             "Jenis Jabatan": p["jenis_jabatan"].fillna("Tidak diketahui"),
             "JP Total": p["jp_total"],
             "Nilai Indikator 20 JP": value,

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from pipeline import layout
 from pipeline.profiles import Profile
 from pipeline.write import Book, open_workbook
 
-ROWS_PREPARED = 500
+ROWS_PREPARED = 5000  # rows with dropdowns and checks; an OPD rarely reports more sessions a year
 PETUNJUK = [
     "Petunjuk Pengisian Laporan Coaching dan Mentoring",
     "",
@@ -27,11 +28,31 @@ PETUNJUK = [
     "8. Penilaian Mentor: Sangat Mampu, Mampu, Kurang Mampu atau Tidak Mampu.",
     "9. Pengembangan Lain: kegiatan selain coaching/mentoring (pelatihan, seminar, workshop, e-learning, dll.).",
     "   Isi JP Program untuk pelatihan/kursus/bimtek; Jumlah Hari untuk seminar/workshop.",
-    "10. Batas penghitungan: coaching dan mentoring masing-masing paling banyak 2 sesi per bulan per pegawai.",
-    "11. Laporkan kegiatan paling lambat 1 bulan setelah pelaksanaan.",
+    "10. Batas penghitungan: coaching paling banyak {cap_coaching} sesi dan mentoring paling banyak {cap_mentoring} "
+    "sesi per bulan per pegawai.",
+    "{deadline}",
+    "",
+    "Contoh satu baris sheet Coaching (jangan disalin ke template; tulis data sendiri mulai baris 2):",
+    "",
+    "",
     "",
     "Jenis Kegiatan yang dikenali (profil {profile}):",
 ]
+EXAMPLE_ROW = {
+    "no": 1,
+    "tanggal": "03/03/2025",
+    "nip_penerima": "198503122010012004",
+    "nama_penerima": "Siti Aminah, S.E.",
+    "pangkat_penerima": "III/c",
+    "jabatan_penerima": "Analis SDM Aparatur Ahli Muda",
+    "unit_penerima": "Bidang Pengembangan SDM",
+    "nip_pembimbing": "197001011995031001",
+    "nama_pembimbing": "Drs. Bambang Santoso, M.Si.",
+    "pangkat_pembimbing": "IV/a",
+    "skala": "Nasional",
+    "moda": "Luring",
+    "bukti": "form_coaching_03032025.pdf",
+}
 
 _ACTIVITY_SHEETS = (layout.COACHING, layout.MENTORING, layout.EVALUASI, layout.PENILAIAN, layout.LAIN)
 
@@ -45,10 +66,10 @@ def write_template(
     """Write the template; `rows` maps a sheet kind to row dicts keyed by field name."""
     rows = rows or {}
     with open_workbook(path, own_output=False, title="Template Laporan Coaching dan Mentoring") as book:
+        _petunjuk(book, profile)  # first: what an OPD opens the template on
         _identitas(book, identitas or {})
         for kind in _ACTIVITY_SHEETS:
             _activity_sheet(book, kind, profile, rows.get(kind, []))
-        _petunjuk(book, profile)
 
 
 def _identitas(book: Book, values: dict[str, Any]) -> None:
@@ -87,11 +108,9 @@ def _activity_sheet(book: Book, kind: str, profile: Profile, rows: list[dict[str
         ws.set_column(col, col, min(width, 36), _column_format(book, field.name))
     last = max(ROWS_PREPARED, len(rows) + 50)
     for col, field in enumerate(fields):
-        choices = _choices(field.name, profile)
-        if choices:
-            ws.data_validation(
-                1, col, last, col, {"validate": "list", "source": choices, "ignore_blank": True}
-            )
+        check = _validation(field.name, field.header, profile)
+        if check:
+            ws.data_validation(1, col, last, col, check)
     for r, values in enumerate(rows, start=1):
         for col, field in enumerate(fields):
             _write_value(book, ws, r, col, field.name, values.get(field.name))
@@ -107,6 +126,27 @@ def _write_value(book: Book, ws: Any, row: int, col: int, field: str, value: Any
         ws.write_datetime(row, col, value, book.date)
     else:
         ws.write_number(row, col, value)
+
+
+def _validation(field: str, header: str, profile: Profile) -> dict[str, Any] | None:
+    """Excel's own check of a column as the OPD types: a dropdown, 18 characters of NIP, a date."""
+    choices = _choices(field, profile)
+    if choices:
+        return {"validate": "list", "source": choices, "ignore_blank": True}
+    if field.startswith("nip"):
+        return {
+            "validate": "length", "criteria": "==", "value": 18, "ignore_blank": True,
+            "input_title": header, "input_message": "18 digit, tanpa spasi atau titik (kolom berformat Teks).",
+            "error_title": "NIP harus 18 digit", "error_message": "NIP terdiri dari 18 angka. Periksa SK/kartu pegawai.",
+        }  # fmt: skip
+    if field.startswith("tanggal"):
+        return {
+            "validate": "date", "criteria": "between", "ignore_blank": True,
+            "minimum": dt.date(2000, 1, 1), "maximum": dt.date(2100, 12, 31),
+            "input_title": header, "input_message": "Tanggal sesi, mis. 03/03/2025 (hari/bulan/tahun).",
+            "error_title": "Bukan tanggal", "error_message": "Tulis tanggal sebagai dd/mm/yyyy, mis. 03/03/2025.",
+        }  # fmt: skip
+    return None
 
 
 def _choices(field: str, profile: Profile) -> list[str] | str | None:
@@ -130,9 +170,36 @@ def _petunjuk(book: Book, profile: Profile) -> None:
     ws.write_string(0, 1, "Daftar Jenis Kegiatan", book.header)
     for row, activity in enumerate(profile.other_activities.values(), start=1):
         ws.write_string(row, 1, activity.label)
-    lines = [line.format(profile=profile.id) for line in PETUNJUK]
+    lines = petunjuk_lines(profile)
     for row, line in enumerate(lines):
         ws.write_string(row, 0, line, book.title if row == 0 else None)
+    example = lines.index(next(line for line in lines if line.startswith("Contoh satu baris"))) + 2
+    _example_row(book, ws, example)
     for offset, activity in enumerate(profile.other_activities.values(), start=len(lines)):
         aliases = ", ".join(activity.aliases[:6])
         ws.write_string(offset, 0, f"- {activity.label} ({activity.kartu_column}); juga ditulis: {aliases}")
+
+
+def petunjuk_lines(profile: Profile) -> list[str]:
+    """The instructions, with every number and rule taken from the profile."""
+    months = profile.report_deadline_months
+    deadline = (
+        f"11. Laporkan kegiatan paling lambat {months} bulan setelah pelaksanaan."
+        if months
+        else "11. Laporkan kegiatan sesegera mungkin setelah pelaksanaan."
+    )
+    caps = {k: profile.activities[k].max_per_month for k in ("coaching", "mentoring")}
+    return [
+        line.format(profile=profile.id, deadline=deadline, cap_coaching=caps["coaching"],
+                    cap_mentoring=caps["mentoring"])
+        for line in PETUNJUK
+    ]  # fmt: skip
+
+
+def _example_row(book: Book, ws: Any, row: int) -> None:
+    """The Coaching headers and one filled row, side by side as a row of the Coaching sheet (as text)."""
+    fields = layout.FIELDS[layout.COACHING]
+    headers = " | ".join(f.header for f in fields if f.name in EXAMPLE_ROW)
+    values = " | ".join(str(EXAMPLE_ROW[f.name]) for f in fields if f.name in EXAMPLE_ROW)
+    ws.write_string(row, 0, headers, book.wrap)
+    ws.write_string(row + 1, 0, values, book.wrap)

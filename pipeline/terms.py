@@ -35,3 +35,8 @@ EVALUATION_KEYS = {DITERIMA: "accepted", DITOLAK: "rejected", DUPLIKAT: "duplica
 OUTPUT_MARK = "Keluaran rekap-jp: bukan berkas kiriman OPD"
 # Folders this program writes into an output folder; discovery never reads below them.
 OUTPUT_FOLDERS = ("validasi", "riwayat", "kirim_opd", "periksa")
+
+# Status 20 JP (Rekap Pegawai, Kartu Pengendalian, Perubahan): at least the profile's yearly target, or not.
+TERPENUHI = "Terpenuhi"
+BELUM = "Belum Terpenuhi"
+STATUS_COLUMN = "Status 20 JP"  # every column whose header starts so holds one of the two

@@ -23,7 +23,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline.terms import OUTPUT_MARK
+from pipeline.terms import BELUM, OUTPUT_MARK, STATUS_COLUMN, TERPENUHI
 
 EXCEL_MAX_ROWS = 1_048_576
 FIXED_CREATED = dt.datetime(2000, 1, 1)
@@ -32,6 +32,8 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # slower per cell, but memory stays flat at a million rows.
 CONSTANT_MEMORY_ROWS = 300_000
 MAX_WIDTH = 60
+# Column-width units that still print legibly on one landscape A4 page when fitted to its width.
+PRINTABLE_WIDTH = 170
 WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,
     "strings_to_urls": False,
@@ -89,34 +91,57 @@ class Book:
         self.header = add(
             {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
         )
-        self.text = add({"num_format": "@"})
+        # Text is indented one step so it never sits flush against a right-aligned number ("20Terpenuhi").
+        self.text = add({"num_format": "@", "indent": 1})
         self.date = add({"num_format": "dd/mm/yyyy"})
         self.integer = add({"num_format": "0"})
-        self.number = add({"num_format": "0.##"})
-        self.percent = add({"num_format": '0.00"%"'})
+        # General: 20 stays "20", 28.8 stays "28.8" ("0.##" showed "20." with a trailing point)
+        self.number = add({"num_format": "General"})
+        self.percent = add({"num_format": "0.00%"})
+        self.left_percent = add({"num_format": "0.00%", "align": "left"})
+        self.met = add({"bg_color": "#C6EFCE", "font_color": "#006100"})
+        self.short = add({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.title = add({"bold": True, "font_size": 14})
         self.bold = add({"bold": True})
-        self.wrap = add({"text_wrap": True, "valign": "top"})
+        self.wrap = add({"text_wrap": True, "valign": "top", "indent": 1})
         self.left = add({"align": "left", "text_wrap": True, "valign": "top", "num_format": "@"})
         self.left_number = add({"align": "left"})
 
-    def sheet(self, name: str) -> Worksheet:
+    def sheet(self, name: str, fit_width: bool = True) -> Worksheet:
         ws = self.workbook.add_worksheet(name)
         ws.set_landscape()
         ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)  # one page wide when printed
+        if fit_width:
+            ws.fit_to_pages(1, 0)  # one page wide when printed
         return ws
 
     def table(
         self, name: str, frame: pd.DataFrame, percent: tuple[str, ...] = (), wrap: tuple[str, ...] = ()
     ) -> Worksheet:
         """One sheet holding `frame` with header row 1, frozen, filtered, sensible widths."""
-        ws = self.sheet(name)
+        widths = [_width(frame[c], str(c), c in wrap) for c in frame.columns]
+        # Fit to one page wide only when that stays legible; wider sheets print across pages at 100%.
+        ws = self.sheet(name, fit_width=sum(widths) <= PRINTABLE_WIDTH)
         write_frame(self, ws, frame, 0, percent=percent, wrap=wrap)
         ws.freeze_panes(1, 0)
         ws.repeat_rows(0)
         ws.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
+        self.colour_status(ws, frame)
         return ws
+
+    def colour_status(self, ws: Worksheet, frame: pd.DataFrame) -> None:
+        """Status 20 JP cells: Terpenuhi green, Belum Terpenuhi red (conditional, so edits keep colouring)."""
+        for col, name in enumerate(frame.columns):
+            if not str(name).startswith(STATUS_COLUMN) or not len(frame):
+                continue
+            for value, fmt in ((TERPENUHI, self.met), (BELUM, self.short)):
+                ws.conditional_format(
+                    1,
+                    col,
+                    len(frame),
+                    col,
+                    {"type": "cell", "criteria": "==", "value": f'"{value}"', "format": fmt},
+                )
 
 
 Writer = Callable[[int, int, Any, Any], Any]
@@ -251,13 +276,19 @@ def _width(series: pd.Series, header: str, wrap: bool) -> float:
     return float(min(width, 45 if wrap else MAX_WIDTH))
 
 
+class Percent(float):
+    """A fraction written as a number with a percent format (0.7 shows as 70.00%)."""
+
+
 def write_key_values(book: Book, ws: Worksheet, pairs: list[tuple[str, Any]], first_row: int) -> int:
     for offset, (label, value) in enumerate(pairs):
         row = first_row + offset
         if isinstance(value, str) and len(value) > 60:
             ws.set_row(row, 15 * math.ceil(len(value) / 45))
         ws.write_string(row, 0, label, book.bold)
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, Percent):
+            ws.write_number(row, 1, float(value), book.left_percent)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
             ws.write_number(row, 1, value, book.left_number)
         else:
             _write_cell(ws, row, 1, value, book.left, book)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.terms import DIHITUNG, STATUSES
+from pipeline.terms import BELUM, DIHITUNG, STATUSES, TERPENUHI
 
 NIP_PATTERN = r"^[0-9]{18}$"
 
@@ -65,7 +65,7 @@ REKAP_PEGAWAI_SCHEMA = pa.DataFrameSchema(
         "NIP": pa.Column("string", pa.Check.str_matches(NIP_PATTERN), unique=True),
         "JP Total": pa.Column("float64", pa.Check.ge(0)),
         "Kekurangan JP": pa.Column("float64", pa.Check.ge(0)),
-        "Status 20 JP": pa.Column("string", pa.Check.isin(["Terpenuhi", "Belum Terpenuhi"])),
+        "Status 20 JP": pa.Column("string", pa.Check.isin([TERPENUHI, BELUM])),
     },
     checks=[
         pa.Check(

@@ -185,19 +185,26 @@ def test_template_has_every_sheet_and_reads_back_empty(tmp_path, profile):
 
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [
+        "Petunjuk",
         "Identitas",
         "Coaching",
         "Mentoring",
         "Evaluasi Coaching",
         "Penilaian Mentor",
         "Pengembangan Lain",
-        "Petunjuk",
     ]
     headers = [c.value for c in wb["Coaching"][1]]
     assert headers[:4] == ["No", "Tanggal", "NIP Coachee", "Nama Coachee"] and headers[-1] == "Bukti"
     assert wb["Coaching"].column_dimensions["C"].number_format == "@"
     assert wb["Coaching"].freeze_panes == "A2"
-    assert any("Nasional" in str(dv.formula1) for dv in wb["Coaching"].data_validations.dataValidation)
+    checks = {str(dv.sqref): dv for dv in wb["Coaching"].data_validations.dataValidation}
+    assert checks["M2:M5001"].formula1 == '"Nasional,Internasional"'  # dropdowns to row 5,000
+    assert (checks["C2:C5001"].type, checks["C2:C5001"].formula1) == ("textLength", "18")
+    assert checks["C2:C5001"].prompt == "18 digit, tanpa spasi atau titik (kolom berformat Teks)."
+    assert checks["B2:B5001"].type == "date"
+    assert wb["Coaching"]["A2"].value is None  # the example row lives on Petunjuk, never among the data
+    petunjuk = [r[0] for r in wb["Petunjuk"].iter_rows(values_only=True)]
+    assert any(str(line).startswith("1 | 03/03/2025 | 198503122010012004") for line in petunjuk)
 
 
 def test_detail_longer_than_a_sheet_continues_and_goes_to_parquet(folders, monkeypatch):
@@ -221,3 +228,17 @@ def test_detail_longer_than_a_sheet_continues_and_goes_to_parquet(folders, monke
     assert parquet["ID"].tolist() == [1, 2, 3, 4, 5] and parquet["Tanggal (teks)"].iloc[-1] == "x"
     manifest = json.loads((out / "manifest_2025.json").read_text())
     assert "detail_kegiatan_2025.parquet" in {o["path"] for o in manifest["outputs"]}
+
+
+def test_petunjuk_takes_its_rules_from_the_profile():
+    from pipeline.profiles import load_profile
+    from pipeline.template import petunjuk_lines
+
+    nganjuk = petunjuk_lines(load_profile("nganjuk-2025"))
+    assert "11. Laporkan kegiatan paling lambat 1 bulan setelah pelaksanaan." in nganjuk
+    pangkalpinang = petunjuk_lines(load_profile("pangkalpinang-2023"))  # the Perwali sets no deadline
+    assert "11. Laporkan kegiatan sesegera mungkin setelah pelaksanaan." in pangkalpinang
+    assert (
+        "10. Batas penghitungan: coaching paling banyak 2 sesi dan mentoring paling banyak 2 sesi per bulan "
+        "per pegawai." in pangkalpinang
+    )
