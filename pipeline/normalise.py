@@ -309,6 +309,8 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
         {
             "file": [b.rel for b in workbooks],
             "opd": [clean_scalar(b.identitas.get("opd", "")) or _opd_from_name(b.rel) for b in workbooks],
+            "opd_source": ["identitas" if clean_scalar(b.identitas.get("opd", "")) else "nama berkas"
+                           for b in workbooks],
             "submitted": parse_dates(pd.Series([b.identitas.get("tanggal_penyerahan", "") for b in workbooks],
                                                dtype=object)),
             "mtime": [b.mtime for b in workbooks],
@@ -316,16 +318,60 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
             "roster_only": [bool(b.sheets) and all(s.kind == layout.ROSTER for s in b.sheets) for b in workbooks],
         }
     )  # fmt: skip
+    typed = type_activities(activities)
+    roster_frame = type_roster(roster) if len(roster_frames) else None
+    submissions, typed = name_opds(submissions, typed, roster_frame, workbooks)
     return Batch(
-        activities=type_activities(activities),
+        activities=typed,
         evaluations=type_evaluations(evaluations),
         assessments=type_evaluations(assessments),
-        roster=type_roster(roster) if len(roster_frames) else None,
+        roster=roster_frame,
         layout=layout_frame,
         submissions=submissions,
         file_findings=file_findings,
         workbooks=workbooks,
     )
+
+
+def name_opds(
+    submissions: pd.DataFrame, acts: pd.DataFrame, roster: pd.DataFrame | None, workbooks: list[WorkbookData]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A file without Identitas › Perangkat Daerah is named, before falling back to its file name, by an OPD
+    name its title rows contain (a name from the roster or another file's Identitas), else by the OPD the
+    roster gives most of its recipients (more than half)."""
+    known = sorted(
+        {*submissions.loc[submissions["opd_source"].eq("identitas"), "opd"],
+         *([] if roster is None else roster["opd"].dropna())},
+        key=len, reverse=True,
+    )  # fmt: skip
+    titles = {b.rel: " ".join(b.titles).casefold() for b in workbooks}
+    by_nip = (
+        None
+        if roster is None
+        else roster.dropna(subset=["nip"]).drop_duplicates("nip").set_index("nip")["opd"]
+    )
+    named = submissions.copy()
+    for i in named.index[named["opd_source"].eq("nama berkas")]:
+        file = str(named.at[i, "file"])
+        found = next((name for name in known if name.casefold() in titles.get(file, "")), None)
+        source = "judul"
+        if found is None and by_nip is not None:
+            found, source = (
+                _roster_majority(acts["nip_penerima"][acts["file"].eq(file)], by_nip),
+                "Data Pegawai",
+            )
+        if found:
+            named.loc[i, ["opd", "opd_source"]] = [found, source]
+    opd = acts["file"].map(named.set_index("file")["opd"]).astype("string")
+    return named, acts.assign(opd=opd.fillna(acts["opd"]))
+
+
+def _roster_majority(nips: pd.Series, by_nip: pd.Series) -> str | None:
+    opds = nips.dropna().map(by_nip).dropna()
+    if not len(opds):
+        return None
+    counts = opds.value_counts()
+    return str(counts.index[0]) if counts.iloc[0] * 2 > len(nips.dropna()) else None
 
 
 def _opd_from_name(rel: str) -> str:

@@ -60,6 +60,7 @@ class WorkbookData:
     sheet_names: list[str] = field(default_factory=list)
     readable: bool = True
     mtime: float = 0.0  # modification time: the last tie-break between two versions of a submission
+    titles: list[str] = field(default_factory=list)  # text above each sheet's header ("LAPORAN ... BAPPEDA")
 
 
 def sha256_of(path: Path) -> str:
@@ -193,6 +194,9 @@ def _read_sheets(book: pc.CalamineWorkbook, data: WorkbookData) -> None:
             continue
         frame, letters, headers, header_row = parsed
         data.sheets.append(SheetData(kind, meta.name, frame, letters, headers, header_row))
+        title = " ".join(clean_scalar(c) for row in rows[: header_row - 1] for c in row if clean_scalar(c))
+        if title:
+            data.titles.append(title)
     if recognised == 0:
         names = ", ".join(data.sheet_names) or "tidak ada sheet"
         data.findings.append(file_finding(data.rel, "SHEET_MISSING", f"sheet yang ada: {names}"))

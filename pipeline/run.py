@@ -75,15 +75,29 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-class StageTimer:
-    """Seconds per stage, for `make bench` and the timings in RunResult."""
+STAGE_LABELS = {
+    "discover": "Mencari berkas",
+    "read": "Membaca berkas",
+    "normalise": "Merapikan data",
+    "validate": "Memeriksa data",
+    "compute": "Menghitung JP",
+    "write": "Menulis hasil",
+}
 
-    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+
+class StageTimer:
+    """Seconds per stage, for `make bench` and the timings in RunResult; on a terminal, says each stage."""
+
+    def __init__(self, clock: Callable[[], float] | None = None, progress: bool = False) -> None:
         self.clock = clock or time.perf_counter
+        self.progress = progress
         self.timings: dict[str, float] = {}
 
     @contextlib.contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
+        if self.progress:
+            number = list(STAGE_LABELS).index(stage) + 1
+            print(f"[{number}/{len(STAGE_LABELS)}] {STAGE_LABELS[stage]} ...", file=sys.stderr, flush=True)
         start = self.clock()
         try:
             yield
@@ -92,7 +106,7 @@ class StageTimer:
 
 
 def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResult:
-    timer = StageTimer(clock)
+    timer = StageTimer(clock, config.progress)
     profile = check_usage(config)
     with timer("discover"):
         files = discover(config.input, exclude=config.output)

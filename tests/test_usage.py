@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import coaching_row, submission
+from helpers import COACH, A, B, C, coaching_row, submission
 
 from pipeline import cli
 from pipeline import run as run_module
@@ -152,3 +152,60 @@ def test_make_names_its_variables(tmp_path):
     )
     assert "Kesalahan penggunaan: YEAR= 'abc' bukan tahun" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _roster(folder, rows):
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(folder / "pegawai.xlsx")
+    ws = wb.add_worksheet("Data Pegawai")
+    for r, row in enumerate([["NIP", "Nama", "Jenis Jabatan", "Perangkat Daerah"], *rows]):
+        for c, v in enumerate(row):
+            ws.write_string(r, c, v)
+    wb.close()
+
+
+def _untitled_submission(folder, name, title, recipients):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Coaching"
+    if title:
+        ws.append([title])
+    ws.append(["No", "Tanggal", "NIP Coachee", "Nama Coachee", "NIP Coach", "Nama Coach", "Bukti"])
+    for i, nip in enumerate(recipients, start=1):
+        ws.append([i, f"03/0{i}/2025", nip, "X", COACH, "Budi", "f.pdf"])
+    wb.save(folder / name)
+
+
+def test_an_opd_without_identitas_is_named_by_its_title_then_the_roster_then_its_file(folders):
+    inp, out = folders
+    _roster(
+        inp, [[A, "Ani", "JF", "Badan Perencanaan Pembangunan Daerah"], [B, "Budi", "JF", "Dinas Sosial"]]
+    )
+    _untitled_submission(
+        inp, "bappeda coaching.xlsx", "LAPORAN COACHING BADAN PERENCANAAN PEMBANGUNAN DAERAH", [C]
+    )
+    _untitled_submission(inp, "dinsos.xlsx", "", [B, B])
+    _untitled_submission(inp, "lain.xlsx", "", [C])
+    result = cli.run(cli.RunConfig(input=inp, output=out, today=D(2026, 1, 15)))
+    by_file = result.report.drop_duplicates("File").set_index("File")["Perangkat Daerah"]
+    assert by_file["bappeda coaching.xlsx"] == "Badan Perencanaan Pembangunan Daerah"  # its title row
+    assert by_file["dinsos.xlsx"] == "Dinas Sosial"  # the roster's OPD of its recipients
+    assert by_file["lain.xlsx"] == "lain"  # neither: the file name
+
+
+def test_progress_names_every_stage(folders, capsys):
+    inp, out = folders
+    submission(inp, "a.xlsx", coaching=[coaching_row(D(2025, 3, 3))])
+    cli.run(cli.RunConfig(input=inp, output=out, today=D(2026, 1, 15), progress=True))
+    stages = [line for line in capsys.readouterr().err.splitlines() if line.startswith("[")]
+    assert stages == [
+        "[1/6] Mencari berkas ...",
+        "[2/6] Membaca berkas ...",
+        "[3/6] Merapikan data ...",
+        "[4/6] Memeriksa data ...",
+        "[5/6] Menghitung JP ...",
+        "[6/6] Menulis hasil ...",
+    ]
