@@ -102,7 +102,7 @@ class Book:
         self.met = add({"bg_color": "#C6EFCE", "font_color": "#006100"})
         self.short = add({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.title = add({"bold": True, "font_size": 14})
-        self.bold = add({"bold": True})
+        self.bold = add({"bold": True, "valign": "top"})
         self.wrap = add({"text_wrap": True, "valign": "top", "indent": 1})
         self.left = add({"align": "left", "text_wrap": True, "valign": "top", "num_format": "@"})
         self.left_number = add({"align": "left"})
