@@ -269,7 +269,6 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
         k: [] for k in (*layout.ACTIVITY_KINDS, *layout.EVALUATION_KINDS)
     }
     roster_frames: list[pd.DataFrame] = []
-    layout_rows: list[dict[str, str | int]] = []
     file_findings: list[dict[str, object]] = []
     for book in workbooks:
         file_findings.extend(book.findings)
@@ -277,17 +276,6 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
         submitted = book.identitas.get("tanggal_penyerahan", "")
         tahun = book.identitas.get("tahun", "")
         for sheet in book.sheets:
-            for name, letter in sheet.letters.items():
-                layout_rows.append(
-                    {
-                        "file": book.rel,
-                        "sheet": sheet.name,
-                        "field": name,
-                        "letter": letter,
-                        "header": sheet.headers[name],
-                        "header_row": sheet.header_row,
-                    }
-                )
             frame = sheet.frame.assign(file=book.rel, sheet=sheet.name, kind=sheet.kind)
             if sheet.kind == layout.ROSTER:  # keeps its own Perangkat Daerah column
                 roster_frames.append(frame)
@@ -302,10 +290,37 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
     evaluations = _concat(frames[layout.EVALUASI], start_uid=len(activities) + 1)
     assessments = _concat(frames[layout.PENILAIAN], start_uid=len(activities) + len(evaluations) + 1)
     roster = _concat(roster_frames, start_uid=len(activities) + len(evaluations) + len(assessments) + 1)
-    layout_frame = pd.DataFrame(
-        layout_rows, columns=["file", "sheet", "field", "letter", "header", "header_row"]
-    ).astype({"header_row": "int64"})
-    submissions = pd.DataFrame(
+    submissions = submissions_of(workbooks)
+    typed = type_activities(activities)
+    roster_frame = type_roster(roster) if len(roster_frames) else None
+    submissions, typed = name_opds(submissions, typed, roster_frame, workbooks)
+    return Batch(
+        activities=typed,
+        evaluations=type_evaluations(evaluations),
+        assessments=type_evaluations(assessments),
+        roster=roster_frame,
+        layout=layout_of(workbooks),
+        submissions=submissions,
+        file_findings=file_findings,
+        workbooks=workbooks,
+    )
+
+
+def layout_of(workbooks: list[WorkbookData]) -> pd.DataFrame:
+    """Where each field sits in each sheet read: file, sheet, field, letter, header, header_row."""
+    rows = [
+        (book.rel, sheet.name, name, letter, sheet.headers[name], sheet.header_row)
+        for book in workbooks
+        for sheet in book.sheets
+        for name, letter in sheet.letters.items()
+    ]
+    columns = ["file", "sheet", "field", "letter", "header", "header_row"]
+    return pd.DataFrame(rows, columns=columns).astype({"header_row": "int64"})
+
+
+def submissions_of(workbooks: list[WorkbookData]) -> pd.DataFrame:
+    """One row per workbook: file, opd (and where it came from), submitted, mtime, tahun, roster_only."""
+    return pd.DataFrame(
         {
             "file": [b.rel for b in workbooks],
             "opd": [clean_scalar(b.identitas.get("opd", "")) or _opd_from_name(b.rel) for b in workbooks],
@@ -318,19 +333,6 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
             "roster_only": [bool(b.sheets) and all(s.kind == layout.ROSTER for s in b.sheets) for b in workbooks],
         }
     )  # fmt: skip
-    typed = type_activities(activities)
-    roster_frame = type_roster(roster) if len(roster_frames) else None
-    submissions, typed = name_opds(submissions, typed, roster_frame, workbooks)
-    return Batch(
-        activities=typed,
-        evaluations=type_evaluations(evaluations),
-        assessments=type_evaluations(assessments),
-        roster=roster_frame,
-        layout=layout_frame,
-        submissions=submissions,
-        file_findings=file_findings,
-        workbooks=workbooks,
-    )
 
 
 def name_opds(
