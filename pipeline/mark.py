@@ -22,7 +22,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from pipeline.findings import KESALAHAN, PERINGATAN
 from pipeline.write import FIXED_CREATED, atomic_path
-from pipeline.xlsxpatch import FILL_RGB, ZIP_TIME, Mark, PatchUnsupported, mark_xlsx
+from pipeline.xlsxpatch import FILL_RGB, ZIP_TIME, Mark, PatchUnsupported, anchor_marks, mark_xlsx
 
 FILLS = {
     level: PatternFill(fill_type="solid", start_color=rgb, end_color=rgb) for level, rgb in FILL_RGB.items()
@@ -75,6 +75,10 @@ def cell_marks(report: pd.DataFrame, header_rows: dict[str, int]) -> list[Mark]:
 
 def _mark_with_openpyxl(source: Path, target: Path, marks: list[Mark]) -> None:
     book = _load(source)
+    for sheet in book.worksheets:
+        ranges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
+        others = [m for m in marks if m.sheet != sheet.title]
+        marks = others + anchor_marks([m for m in marks if m.sheet == sheet.title], ranges)
     for mark in marks:
         if mark.sheet not in book.sheetnames:
             continue

@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import defusedxml.ElementTree as SafeET
 
-from pipeline.read import column_index
+from pipeline.read import column_index, column_letter
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -47,6 +47,36 @@ class Mark:
     text: str
 
 
+_MERGE_REF = re.compile(r'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def anchor_marks(marks: list[Mark], merged: list[tuple[int, int, int, int]]) -> list[Mark]:
+    """Marks inside a merged range move to its top-left cell (the only one Excel shows and keeps a note
+    on); marks that land on one cell become one: the worst level, the texts joined."""
+    placed: dict[tuple[int, str], Mark] = {}
+    for mark in marks:
+        row, col = mark.row, column_index(mark.column)
+        for r0, c0, r1, c1 in merged:
+            if r0 <= row <= r1 and c0 <= col <= c1:
+                row, col = r0, c0
+                break
+        key = (row, column_letter(col - 1))
+        before = placed.get(key)
+        if before is None:
+            placed[key] = Mark(mark.sheet, row, key[1], mark.level, mark.text)
+        else:
+            level = "Kesalahan" if "Kesalahan" in (before.level, mark.level) else mark.level
+            placed[key] = Mark(mark.sheet, row, key[1], level, f"{before.text}\n\n{mark.text}"[:30000])
+    return list(placed.values())
+
+
+def merged_ranges(xml: str) -> list[tuple[int, int, int, int]]:
+    """(first row, first column, last row, last column), 1-based, of every merged range of a sheet part."""
+    return [
+        (int(r0), column_index(c0), int(r1), column_index(c1)) for c0, r0, c1, r1 in _MERGE_REF.findall(xml)
+    ]
+
+
 def mark_xlsx(source: Path, target: Path, marks: list[Mark]) -> None:
     with zipfile.ZipFile(source) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
@@ -65,6 +95,7 @@ def mark_xlsx(source: Path, target: Path, marks: list[Mark]) -> None:
         xml = parts[path].decode("utf-8")
         if "legacyDrawing" in xml:
             raise PatchUnsupported("sheet already has comments")
+        sheet_marks = anchor_marks(sheet_marks, merged_ranges(xml))
         cells = {(m.row, m.column): m for m in sheet_marks}
         xml = _restyle(xml, {k: m.level for k, m in cells.items()}, styles.for_cell)
         comments_path = f"xl/comments{comment_no + index}.xml"

@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -98,3 +99,29 @@ def test_macros_are_never_forwarded(tmp_path):
     mark.write_marked_copy(with_macro, target, report([("Coaching", 2, "C", "Kesalahan", "NIP_FORMAT")]))
     assert "xl/vbaProject.bin" not in zipfile.ZipFile(target).namelist()
     assert read_marks(target)[("Coaching", "C2")][0] == "FFFF9999"
+
+
+def test_marks_inside_a_merged_range_move_to_its_top_left_and_combine():
+    from pipeline.xlsxpatch import anchor_marks
+
+    marks = [
+        Mark("S", 5, "A", "Peringatan", "satu"),
+        Mark("S", 4, "A", "Kesalahan", "dua"),
+        Mark("S", 7, "C", "Peringatan", "tiga"),
+    ]
+    placed = anchor_marks(marks, [(4, 1, 5, 1), (1, 1, 1, 9)])  # A4:A5 and the title A1:I1
+    assert placed == [Mark("S", 4, "A", "Kesalahan", "satu\n\ndua"), Mark("S", 7, "C", "Peringatan", "tiga")]
+
+
+def test_a_two_row_header_without_bukti_gets_one_visible_note(tmp_path):
+    import shutil
+
+    from pipeline.cli import main
+
+    inp = tmp_path / "bappeda"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "input_samples" / "kiriman_bappeda", inp)
+    assert main(["validate", "--input", str(inp), "--output", str(tmp_path / "hasil")]) == 0
+    marked = tmp_path / "hasil" / "periksa" / "bappeda" / "bappeda_coaching_2025_ditandai.xlsx"
+    notes = {k: v for k, v in read_marks(marked).items() if "Kolom Bukti kosong." in v[1]}
+    assert list(notes) == [("Lap. Coaching 2025", "A4")]  # the anchor of the merged A4:A5 "NO." cell
+    assert notes[("Lap. Coaching 2025", "A4")][1].startswith("Kolom Bukti kosong. (")
