@@ -93,7 +93,7 @@ class Batch:
     assessments: pd.DataFrame
     roster: pd.DataFrame | None
     layout: pd.DataFrame  # file, sheet, field, letter, header, header_row
-    submissions: pd.DataFrame  # per workbook: file, opd, submitted, mtime, tahun (Identitas), roster_only
+    submissions: pd.DataFrame  # per workbook: file, opd, submitted, mtime, sha256, tahun, roster_only
     file_findings: list[dict[str, object]]
     workbooks: list[WorkbookData]
 
@@ -329,6 +329,7 @@ def submissions_of(workbooks: list[WorkbookData]) -> pd.DataFrame:
             "submitted": parse_dates(pd.Series([b.identitas.get("tanggal_penyerahan", "") for b in workbooks],
                                                dtype=object)),
             "mtime": [b.mtime for b in workbooks],
+            "sha256": [b.sha256 for b in workbooks],
             "tahun": parse_number(pd.Series([b.identitas.get("tahun", "") for b in workbooks], dtype=object)),
             "roster_only": [bool(b.sheets) and all(s.kind == layout.ROSTER for s in b.sheets) for b in workbooks],
         }

@@ -34,11 +34,13 @@ class FileVersion:
     submitted: pd.Timestamp | None
     revision: int
     mtime: float
+    sha256: str = ""
 
 
 def revision_rank(rel: str) -> int:
-    """0 for a name that marks no revision; otherwise the revision number it gives (1 when none)."""
-    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0].casefold()
+    """0 for a path that marks no revision; otherwise the revision number it gives (1 when none).
+    Folders count too: `perbaikan/dinkes.xlsx` marks a revision as `dinkes_perbaikan.xlsx` does."""
+    stem = rel.rsplit(".", 1)[0].casefold()
     tokens = [t for t in _TOKEN_SPLIT.split(stem) if t]
     rank = 0
     for i, token in enumerate(tokens):
@@ -60,7 +62,10 @@ def group_key(opd: str) -> str:
 
 
 def newer(a: FileVersion, b: FileVersion) -> tuple[FileVersion, str]:
-    """The newer of two versions and the rule that decided, in Indonesian."""
+    """The newer of two versions and the rule that decided, in Indonesian. Of two identical files (a copy
+    read twice) the one whose path sorts first stays, as the first seen of two duplicate rows does."""
+    if a.sha256 and a.sha256 == b.sha256:
+        return (a if a.file < b.file else b), "isi berkas sama persis (salinan)"
     if a.submitted is not None and b.submitted is not None and a.submitted != b.submitted:
         win, lose = (a, b) if a.submitted > b.submitted else (b, a)
         assert win.submitted is not None and lose.submitted is not None
@@ -85,14 +90,16 @@ def are_versions(keys_a: set[str], keys_b: set[str]) -> bool:
 def resolve(files: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     """One row per superseded file: file, replaced_by (the direct newer version), rule, final (newest).
 
-    `files`: file, opd, submitted (datetime or NaT), mtime. `keys`: file, key (a session key per row).
+    `files`: file, opd, submitted (datetime or NaT), mtime, sha256. `keys`: file, key (a session key per row).
     """
     key_sets = {str(f): set(k) for f, k in keys.groupby("file", sort=False)["key"]}
     versions = {
         str(f): FileVersion(
-            str(f), None if pd.isna(when) else pd.Timestamp(when), revision_rank(str(f)), float(m)
+            str(f), None if pd.isna(when) else pd.Timestamp(when), revision_rank(str(f)), float(m), str(sha)
         )
-        for f, when, m in zip(files["file"], files["submitted"], files["mtime"], strict=True)
+        for f, when, m, sha in zip(
+            files["file"], files["submitted"], files["mtime"], files["sha256"], strict=True
+        )
     }
     replaced: dict[str, tuple[str, str]] = {}
     for _, group in files.groupby(files["opd"].map(group_key), sort=True):

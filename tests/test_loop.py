@@ -52,6 +52,7 @@ def superseded_finding(result, file):
         ("dinas_kesehatan_2025_ditandai.xlsx", 1),
         ("laporan_review_2025.xlsx", 0),
         ("kiriman/v2025.xlsx", 0),
+        ("perbaikan/dinkes.xlsx", 1),
     ],
 )
 def test_revision_rank_reads_the_file_name(name, rank):
@@ -360,3 +361,21 @@ def test_perubahan_shows_a_status_flip_at_exactly_20_jp(folders):
     ]
     ringkasan = {r[0]: r[1] for r in _rows(out / "rekap_2025.xlsx", "Ringkasan") if r and r[0]}
     assert ringkasan["Pegawai memenuhi 20 JP (sebelumnya → sekarang)"] == "1 → 0"
+
+
+def test_the_same_workbook_read_twice_counts_once(folders):
+    inp, out = folders
+    evaluation = {"tanggal": D(2025, 1, 3), "nip_penerima": A, "nip_pembimbing": COACH, **SCORES}
+    submission(inp, "dinkes.xlsx", opd="Dinkes", coaching=sessions(3, 10, 17), evaluasi=[evaluation])
+    once = rekap(inp, out)
+    (inp / "salinan").mkdir()
+    shutil.copyfile(inp / "dinkes.xlsx", inp / "salinan" / "dinkes.xlsx")
+    twice = rekap(inp, out)
+    assert twice.reconciliation["counted"] == once.reconciliation["counted"] == 3
+    assert twice.evaluations["accepted"] == 1
+    assert superseded_finding(twice, "salinan/dinkes.xlsx")["Pesan"] == (
+        "Berkas ini versi lama dan diganti oleh revisinya 'dinkes.xlsx' (isi berkas sama persis (salinan)); "
+        "semua barisnya berstatus Diganti Revisi, 0 JP."
+    )
+    coach = sheet_rows(out / "rekap_2025.xlsx", "Evaluasi Coach")[0]
+    assert (coach["Jumlah Sesi"], coach["Jumlah Evaluasi"]) == (3, 1)
