@@ -1,7 +1,8 @@
 """kirim_opd/<Perangkat Daerah>/: what goes back to one OPD, so the analyst sends one folder per OPD.
 
 Each folder holds the OPD's marked copies (of the files that count: not of versions a revision replaced),
-its findings (Temuan of its own files only) and the Kartu Pengendalian 20 JP of its employees.
+the validation report of each of its files (Temuan of its own files only, copied from validasi/) and the
+Kartu Pengendalian 20 JP of its employees. Copies, not new reports: the folder costs almost nothing to make.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.outputs import write_findings_report
 from pipeline.revisions import group_key
 from pipeline.write import open_workbook
 
@@ -30,24 +30,20 @@ def write_packages(
     root: Path,
     year: int,
     submissions: pd.DataFrame,
-    report: pd.DataFrame,
+    reports: dict[str, Path],
     marked: dict[str, Path],
     kartu: pd.DataFrame,
 ) -> list[Path]:
-    """`submissions`: file, opd, roster_only, superseded; `marked`: file -> its staged _ditandai copy.
-    The roster is BKPSDM's own file: it is not an OPD's and goes into no folder."""
+    """`submissions`: file, opd, roster_only, superseded; `reports` / `marked`: file -> its written
+    `_validasi` report / `_ditandai` copy. The roster is BKPSDM's own file: it goes into no folder."""
     submissions = submissions[~submissions["roster_only"]]
-    names = _opd_names(submissions, kartu)
     kartu_key = kartu["Perangkat Daerah"].astype(str).map(group_key)
     written: list[Path] = []
-    for key, name in names.items():
+    for key, name in _opd_names(submissions, kartu).items():
         folder = root / DELIVERY_FOLDER / folder_name(name)
         own = submissions[submissions["opd"].map(group_key).eq(key)]
+        written += _copies(folder, own["file"], reports)
         written += _copies(folder, own[~own["superseded"]]["file"], marked)
-        if len(own):
-            path = folder / f"temuan_{year}.xlsx"
-            write_findings_report(path, report[report["File"].isin(own["file"])], f"Temuan {name} {year}")
-            written.append(path)
         cards = kartu[kartu_key.eq(key)]
         if len(cards):
             path = folder / f"kartu_pengendalian_{year}.xlsx"
@@ -66,10 +62,10 @@ def _opd_names(submissions: pd.DataFrame, kartu: pd.DataFrame) -> dict[str, str]
     return dict(sorted((k, v) for k, v in names.items() if k))
 
 
-def _copies(folder: Path, files: pd.Series, marked: dict[str, Path]) -> list[Path]:
+def _copies(folder: Path, files: pd.Series, made: dict[str, Path]) -> list[Path]:
     written = []
     for rel in files:
-        source = marked.get(rel)
+        source = made.get(rel)
         if source is None:
             continue
         folder.mkdir(parents=True, exist_ok=True)

@@ -254,8 +254,8 @@ class Written:
         """`validate`: the reports of one folder under periksa/<folder>/, never beside a rekap run's outputs."""
         root = self.report_folder()
         with staged(root) as stage:
-            written, _ = write_validation(stage, self.report, self.files, self._sources(), self.year, "")
-            return move_into_place(stage, root, written), None
+            made = write_validation(stage, self.report, self.files, self._sources(), self.year, "")
+            return move_into_place(stage, root, made.written), None
 
     def everything(self, tables: Tables) -> tuple[list[Path], int | None]:
         root = self.config.output
@@ -307,11 +307,9 @@ class Written:
             # The two groups of workbooks are independent: with a second core, write them side by side.
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=1)) if self.config.jobs > 1 else None
             args = (stage, ip_asn_sheets(tables), self.report, self.files, self._sources(), self.year)
-            pending = pool.submit(write_side_outputs, *args) if pool else None
+            pending = pool.submit(write_side_outputs, *args, self._submissions()) if pool else None
             written = write_rekap(stage / f"rekap_{self.year}.xlsx", tables, headline, self.year)
-            side, marked = pending.result() if pending else write_side_outputs(*args)
-        written += side
-        written += write_packages(stage, self.year, self._submissions(), self.report, marked, tables.kartu)
+            written += pending.result() if pending else write_side_outputs(*args, self._submissions())
         written.append(self._manifest(stage, written))
         return written
 
@@ -369,13 +367,15 @@ def _safe_name(name: str) -> str:
 
 def write_side_outputs(
     output: Path, ip_sheets: dict[str, pd.DataFrame], report: pd.DataFrame, files: list[InputFile],
-    sources: dict[str, dict[str, int]], year: int,
-) -> tuple[list[Path], dict[str, Path]]:  # fmt: skip
-    """ip_asn_<TAHUN>.xlsx and the validation reports: everything but the recap, for the second core."""
+    sources: dict[str, dict[str, int]], year: int, submissions: pd.DataFrame,
+) -> list[Path]:  # fmt: skip
+    """ip_asn_<TAHUN>.xlsx, the validation reports and kirim_opd/: everything but the recap, for the
+    second core (they need the marked copies, so they stay together)."""
     ip = output / f"ip_asn_{year}.xlsx"
     write_ip_asn(ip, ip_sheets)
-    written, marked = write_validation(output, report, files, sources, year)
-    return [ip, *written], marked
+    made = write_validation(output, report, files, sources, year)
+    kartu = ip_sheets["Kartu Pengendalian 20 JP"]
+    return [ip, *made.written, *write_packages(output, year, submissions, made.reports, made.marked, kartu)]
 
 
 def report_stems(files: list[InputFile]) -> dict[str, str]:
@@ -391,26 +391,33 @@ def report_stems(files: list[InputFile]) -> dict[str, str]:
 def write_validation(
     output: Path, report: pd.DataFrame, files: list[InputFile], sources: dict[str, dict[str, int]],
     year: int, subfolder: str = "validasi",
-) -> tuple[list[Path], dict[str, Path]]:  # fmt: skip
+) -> ValidationFiles:  # fmt: skip
     """Ringkasan, a report per workbook, a marked copy per readable workbook with something to mark.
 
-    `sources`: readable workbook -> its sheets' header rows. Returns every file written and, per input
-    (rel), its marked copy."""
+    `sources`: readable workbook -> its sheets' header rows."""
     folder = output / subfolder if subfolder else output
     summary = folder / f"ringkasan_validasi_{year}.xlsx"
     write_findings_report(summary, report, f"Ringkasan Validasi {year}")
-    written, marked = [summary], {}
+    made = ValidationFiles(written=[summary])
     stems = report_stems(files)
     for f in files:
         if not f.is_workbook:
             continue
         own = report[report["File"].eq(f.rel)]
-        path = folder / f"{stems[f.rel]}_validasi.xlsx"
-        write_findings_report(path, own, f"Validasi {f.rel}")
-        written.append(path)
+        made.reports[f.rel] = folder / f"{stems[f.rel]}_validasi.xlsx"
+        write_findings_report(made.reports[f.rel], own, f"Validasi {f.rel}")
         to_mark = own[own["Baris"].gt(0)]  # a finding about a whole file or sheet marks no cell
         if len(to_mark) and f.rel in sources:
-            marked[f.rel] = folder / f"{stems[f.rel]}_ditandai.xlsx"
-            write_marked_copy(f.path, marked[f.rel], to_mark, sources[f.rel])
-            written.append(marked[f.rel])
-    return written, marked
+            made.marked[f.rel] = folder / f"{stems[f.rel]}_ditandai.xlsx"
+            write_marked_copy(f.path, made.marked[f.rel], to_mark, sources[f.rel])
+    made.written += [*made.reports.values(), *made.marked.values()]
+    return made
+
+
+@dataclass
+class ValidationFiles:
+    """What write_validation wrote: every file, and per input (rel) its report and its marked copy."""
+
+    written: list[Path]
+    reports: dict[str, Path] = field(default_factory=dict)
+    marked: dict[str, Path] = field(default_factory=dict)

@@ -173,6 +173,11 @@ def test_an_older_versions_evaluations_and_findings_are_superseded_too(folders):
     assert (coach["Jumlah Sesi"], coach["Jumlah Evaluasi"]) == (3, 1)
     # the old version is not marked and not sent back; its report names its replacement
     assert not (out / "validasi" / "dinkes_ditandai.xlsx").exists()
+    assert sorted(p.name for p in (out / "kirim_opd" / "Dinkes").iterdir()) == [
+        "dinkes_revisi_validasi.xlsx",
+        "dinkes_validasi.xlsx",  # it tells the OPD which of its files was used
+        "kartu_pengendalian_2025.xlsx",
+    ]
     assert [t["Kode"] for t in sheet_rows(out / "validasi" / "dinkes_validasi.xlsx", "Temuan")] == [
         "SUBMISSION_SUPERSEDED"
     ]
@@ -201,7 +206,7 @@ def test_a_second_run_moves_the_first_to_riwayat_and_says_what_changed(folders):
         "validasi/ringkasan_validasi_2025.xlsx",
         "validasi/dinkes_validasi.xlsx",
         "kirim_opd/Dinkes/kartu_pengendalian_2025.xlsx",
-        "kirim_opd/Dinkes/temuan_2025.xlsx",
+        "kirim_opd/Dinkes/dinkes_validasi.xlsx",
     }
     changes = sheet_rows(out / "rekap_2025.xlsx", "Perubahan")
     assert [tuple(r.values()) for r in changes] == [  # by OPD, then NIP
@@ -253,15 +258,15 @@ def test_kirim_opd_holds_each_opds_marked_copies_findings_and_kartu(folders):
     dinkes = out / "kirim_opd" / "Dinas Kesehatan"
     assert sorted(p.name for p in dinkes.iterdir()) == [
         "dinkes_ditandai.xlsx",
+        "dinkes_validasi.xlsx",
         "kartu_pengendalian_2025.xlsx",
-        "temuan_2025.xlsx",
     ]
-    assert [t["Kode"] for t in sheet_rows(dinkes / "temuan_2025.xlsx", "Temuan")] == ["DATE_INVALID"]
+    assert [t["Kode"] for t in sheet_rows(dinkes / "dinkes_validasi.xlsx", "Temuan")] == ["DATE_INVALID"]
     kartu = sheet_rows(dinkes / "kartu_pengendalian_2025.xlsx", "Kartu Pengendalian 20 JP")
     assert [(k["No"], k["NIP"], k["Total JP"]) for k in kartu] == [(1, A, 4)]
     pupr = out / "kirim_opd" / "Dinas PU_PR"  # '/' cannot be in a folder name
-    assert sorted(p.name for p in pupr.iterdir()) == ["kartu_pengendalian_2025.xlsx", "temuan_2025.xlsx"]
-    assert sheet_rows(pupr / "temuan_2025.xlsx", "Temuan") == []
+    assert sorted(p.name for p in pupr.iterdir()) == ["kartu_pengendalian_2025.xlsx", "pupr_validasi.xlsx"]
+    assert sheet_rows(pupr / "pupr_validasi.xlsx", "Temuan") == []
 
 
 def test_an_old_output_folder_inside_the_input_is_never_read(folders):
