@@ -163,6 +163,8 @@ def summary(result: RunResult, config: RunConfig) -> str:
         rows += [("Laporan", str(config.output)), ("Laporan validasi", str(result.report_folder))]
     rows += [("Dilewati", name) for name in result.skipped[:10]]
     width = max(len(label) for label, _ in rows)
-    line = "+" + "-" * (width + 2) + "+" + "-" * 42 + "+"
-    body = [f"| {label.ljust(width)} | {value[:40].ljust(40)} |" for label, value in rows]
+    # wide enough for the whole report path: the table says where the reports are
+    value_width = max(40, *(len(value) for _, value in rows))
+    line = "+" + "-" * (width + 2) + "+" + "-" * (value_width + 2) + "+"
+    body = [f"| {label.ljust(width)} | {value.ljust(value_width)} |" for label, value in rows]
     return "\n".join([line, *body, line])

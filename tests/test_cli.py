@@ -46,10 +46,11 @@ def test_exit_codes(folders, tmp_path):
     assert main(["rekap", "--input", str(inp), "--output", str(out), "--year", "2025"]) == 0
 
 
-def test_validate_writes_only_the_validation_reports_under_periksa(folders):
+def test_validate_writes_only_the_validation_reports_under_periksa(folders, capsys):
     inp, out = folders
     submission(inp, "a.xlsx", coaching=[coaching_row(D(2025, 3, 3), nip_penerima="123")])
     assert main(["validate", "--input", str(inp), "--output", str(out)]) == 0
+    assert f"| Laporan validasi                  | {out / 'periksa' / 'masuk'} |" in capsys.readouterr().out
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert names == [
         "periksa/masuk/a_ditandai.xlsx",
