@@ -35,6 +35,7 @@ CHANGE_COLUMNS = [
 @dataclass
 class PreviousRun:
     stamp: str  # YYYYMMDD-HHMMSS: when that run wrote its manifest (or its recap)
+    folder: Path  # riwayat/<stamp>[-n]/ in the output folder: where its files will move (not there yet)
     files: list[Path]  # what it wrote, as it lies in the output folder now
     people: pd.DataFrame | None  # its Rekap Pegawai (PEOPLE_COLUMNS), None when unreadable
     headline: dict[str, int | None] = field(default_factory=dict)
@@ -64,7 +65,7 @@ def find_previous(output: Path, year: int) -> PreviousRun | None:
         "counted": manifest.get("counted"),
         "kesalahan": manifest.get("findings", {}).get("kesalahan"),
     }
-    return PreviousRun(stamp=stamp, files=files, people=people, headline=headline)
+    return PreviousRun(stamp, _free_folder(output / HISTORY_FOLDER, stamp), files, people, headline)
 
 
 def read_people(rekap: Path) -> pd.DataFrame | None:
@@ -116,21 +117,25 @@ def _status(jp: pd.Series, target: float) -> pd.Series:
     return pd.Series(jp.ge(target).map({True: TERPENUHI, False: BELUM}), index=jp.index)
 
 
-def archive(output: Path, previous: PreviousRun) -> Path:
-    """Move the earlier run's files to riwayat/<stamp>/ (same relative paths); returns that folder."""
-    target = output / HISTORY_FOLDER / previous.stamp
-    suffix = 1
+def _free_folder(history: Path, stamp: str) -> Path:
+    """riwayat/<stamp>, or <stamp>-2, -3 … when two runs share a second."""
+    target, suffix = history / stamp, 1
     while target.exists():
         suffix += 1
-        target = output / HISTORY_FOLDER / f"{previous.stamp}-{suffix}"
+        target = history / f"{stamp}-{suffix}"
+    return target
+
+
+def archive(output: Path, previous: PreviousRun) -> Path:
+    """Move the earlier run's files to previous.folder (same relative paths); returns that folder."""
     for path in previous.files:
         if not path.is_file():
             continue
-        destination = target / path.relative_to(output)
+        destination = previous.folder / path.relative_to(output)
         destination.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, destination)
         _remove_empty_parents(path.parent, output)
-    return target
+    return previous.folder
 
 
 def _remove_empty_parents(folder: Path, stop: Path) -> None:

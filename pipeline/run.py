@@ -293,7 +293,7 @@ class Written:
             "kesalahan": "Temuan Kesalahan",
         }
         comparison: list[tuple[str, Any]] = [
-            ("Dibandingkan dengan run sebelumnya", f"{history.HISTORY_FOLDER}/{previous.stamp}"),
+            ("Dibandingkan dengan run sebelumnya", previous.folder.relative_to(self.config.output).as_posix()),
             *((f"{labels[k]} (sebelumnya → sekarang)", f"{_or_dash(previous.headline.get(k))} → {v}")
               for k, v in now.items()),
             ("Pegawai dengan JP/status berubah", len(moved)),

@@ -384,3 +384,15 @@ def test_the_same_workbook_read_twice_counts_once(folders):
     )
     coach = sheet_rows(out / "rekap_2025.xlsx", "Evaluasi Coach")[0]
     assert (coach["Jumlah Sesi"], coach["Jumlah Evaluasi"]) == (3, 1)
+
+
+def test_two_runs_in_one_second_keep_both_histories(folders):
+    inp, out = folders
+    submission(inp, "dinkes.xlsx", opd="Dinkes", coaching=sessions(3))
+    rekap(inp, out)
+    stamp = dt.datetime.fromtimestamp((out / "manifest_2025.json").stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+    (out / "riwayat" / stamp).mkdir(parents=True)  # an earlier run of the same second already archived
+    rekap(inp, out)
+    assert (out / "riwayat" / f"{stamp}-2" / "manifest_2025.json").is_file()
+    ringkasan = {r[0]: r[1] for r in _rows(out / "rekap_2025.xlsx", "Ringkasan") if r and r[0]}
+    assert ringkasan["Dibandingkan dengan run sebelumnya"] == f"riwayat/{stamp}-2"
