@@ -19,6 +19,7 @@ from pipeline.manifest import read_manifest
 from pipeline.terms import BELUM, TERPENUHI
 
 HISTORY_FOLDER = "riwayat"
+FALLBACK_FOLDERS = ("validasi", "kirim_opd")  # what a run writes below the output folder, year or not
 PEOPLE_COLUMNS = ["NIP", "Nama", "Perangkat Daerah", "JP Total", "Status 20 JP"]
 CHANGE_COLUMNS = [
     "NIP",
@@ -42,12 +43,21 @@ class PreviousRun:
 
 
 def own_outputs(output: Path, year: int) -> list[Path]:
-    """The files of the year's run in `output`: those its manifest lists, else the known names."""
+    """The files of the year's run in `output`: those its manifest lists, else (no manifest, or one that
+    cannot be read) the year's workbooks and everything under validasi/ and kirim_opd/."""
     manifest_path = output / f"manifest_{year}.json"
     manifest = read_manifest(manifest_path) if manifest_path.is_file() else None
     listed = [o.get("path") for o in manifest.get("outputs", [])] if manifest else []
-    names = [p for p in listed if isinstance(p, str)] or [f"rekap_{year}.xlsx", f"ip_asn_{year}.xlsx"]
-    found = [output / name for name in names if _inside(output, output / name) and (output / name).is_file()]
+    names = [p for p in listed if isinstance(p, str)]
+    if names:
+        found = [output / n for n in names if _inside(output, output / n) and (output / n).is_file()]
+    else:
+        known = [f"rekap_{year}.xlsx", f"ip_asn_{year}.xlsx", f"detail_kegiatan_{year}.parquet"]
+        found = [output / n for n in known if (output / n).is_file()]
+        if found:  # a recap of this year is there: its folders are that run's too
+            found += sorted(
+                p for folder in FALLBACK_FOLDERS for p in (output / folder).rglob("*") if p.is_file()
+            )
     return found + ([manifest_path] if manifest_path.is_file() else [])
 
 

@@ -396,3 +396,17 @@ def test_two_runs_in_one_second_keep_both_histories(folders):
     assert (out / "riwayat" / f"{stamp}-2" / "manifest_2025.json").is_file()
     ringkasan = {r[0]: r[1] for r in _rows(out / "rekap_2025.xlsx", "Ringkasan") if r and r[0]}
     assert ringkasan["Dibandingkan dengan run sebelumnya"] == f"riwayat/{stamp}-2"
+
+
+def test_an_earlier_run_with_a_broken_manifest_is_still_kept_whole(folders):
+    inp, out = folders
+    submission(inp, "dinkes.xlsx", opd="Dinkes", coaching=[coaching_row("salah")])
+    rekap(inp, out)
+    (out / "manifest_2025.json").write_text("{rusak")
+    marked = (out / "validasi" / "dinkes_ditandai.xlsx").read_bytes()
+    stamp = dt.datetime.fromtimestamp((out / "manifest_2025.json").stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+    rekap(inp, out)
+    old = out / "riwayat" / stamp
+    assert (old / "manifest_2025.json").read_text() == "{rusak"
+    assert (old / "validasi" / "dinkes_ditandai.xlsx").read_bytes() == marked
+    assert (old / "kirim_opd" / "Dinkes" / "dinkes_validasi.xlsx").is_file()
