@@ -86,3 +86,34 @@ def test_wide_sheets_print_at_full_size_narrow_ones_fit_the_page(folders):
     detail = wb["Detail Kegiatan"]
     assert not (detail.sheet_properties.pageSetUpPr and detail.sheet_properties.pageSetUpPr.fitToPage)
     assert detail.print_title_rows == "$1:$1" and detail.page_setup.orientation == "landscape"
+
+
+def test_outputs_of_a_second_round_open_in_libreoffice(folders, tmp_path):
+    """Runs where LibreOffice is installed (CI has none): every workbook converts, so it opens unrepaired."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    inp, out = folders
+    submission(inp, "a.xlsx", opd="Dinas Uji", coaching=[coaching_row(D(2025, 1, 3)), coaching_row("salah")])
+    rekap(inp, out)
+    submission(
+        inp,
+        "a_revisi.xlsx",
+        opd="Dinas Uji",
+        coaching=[coaching_row(D(2025, 1, 3)), coaching_row(D(2025, 2, 3))],
+    )
+    rekap(inp, out)
+    books = [out / "rekap_2025.xlsx", out / "ip_asn_2025.xlsx", *sorted((out / "kirim_opd").rglob("*.xlsx"))]
+    pdfs = tmp_path / "pdf"
+    for book in books:
+        subprocess.run(
+            [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+             "--outdir", str(pdfs), str(book)],
+            check=True, capture_output=True, timeout=180,
+        )  # fmt: skip
+        assert (pdfs / f"{book.stem}.pdf").stat().st_size > 1000, book.name
