@@ -244,6 +244,14 @@ _RULES = [
         False,
     ),
     Rule(
+        "PENERIMA_PPPK",
+        "Penerima sesi PPPK",
+        PERINGATAN,
+        "Penerima {value} adalah PPPK, sedangkan pedoman menyebut coachee/mentee adalah PNS; sesi tetap dihitung.",
+        "Periksa status pegawai; bila memang PPPK, BKPSDM memutuskan apakah sesi ini diakui.",
+        False,
+    ),
+    Rule(
         "SUBMISSION_SUPERSEDED",
         "Diganti berkas revisi",
         PERINGATAN,

@@ -255,6 +255,21 @@ def parse_number(raw: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
+def pppk_nip(digits: pd.Series) -> pd.Series:
+    """PPPK numbers carry "21" in digits 13-14 where a PNS NIP has the month of appointment."""
+    return digits.astype("string").str[12:14].eq("21").fillna(False).astype(bool)
+
+
+def asn_status(nips: pd.Series, roster: pd.DataFrame | None) -> pd.Series:
+    """PNS or PPPK per NIP: the roster's Status when it says, else the NIP's own marker."""
+    from_nip = pd.Series(["PPPK" if p else "PNS" for p in pppk_nip(nips)], index=nips.index, dtype="string")
+    if roster is None or "status" not in roster.columns:
+        return from_nip
+    stated = roster.dropna(subset=["nip"]).drop_duplicates("nip").set_index("nip")["status"]
+    stated = stated[stated.isin(["PNS", "PPPK"])]
+    return nips.map(stated).astype("string").fillna(from_nip)
+
+
 def name_key(names: pd.Series) -> pd.Series:
     """Names compared for NAME_MISMATCH: case, spacing and punctuation do not matter."""
     return names.str.casefold().str.replace(r"[^0-9a-z]", "", regex=True)

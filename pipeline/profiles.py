@@ -27,6 +27,7 @@ _TOP_KEYS = {
     "other_basis",
     "yearly_target_jp",
     "report_deadline_months",
+    "session_recipients_pns_only",
     "ip_asn",
     "activities",
 }
@@ -80,6 +81,8 @@ class Profile:
     ip_asn: dict[str, Any]
     sha256: str = ""
     alias_index: dict[str, str] = field(default_factory=dict)
+    # True where the regulation names coachee and mentee as PNS: a PPPK recipient gets PENERIMA_PPPK
+    session_recipients_pns_only: bool = False
 
     @property
     def other_activities(self) -> dict[str, Activity]:
@@ -136,6 +139,7 @@ def parse_profile(raw: bytes, source: str = "<profile>") -> Profile:
         other_basis=data.get("other_basis", ""),
         yearly_target_jp=target,
         report_deadline_months=data.get("report_deadline_months"),
+        session_recipients_pns_only=bool(data.get("session_recipients_pns_only", False)),
         activities=activities,
         indicator_20jp=indicator,
         ip_asn=ip,

@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 
 from pipeline import layout
-from pipeline.normalise import Batch
+from pipeline.normalise import Batch, asn_status
 from pipeline.profiles import KARTU_COLUMNS, Profile
 from pipeline.terms import BELUM, DIHITUNG, DITOLAK, MELEBIHI, TERPENUHI
 from schemas import REKAP_PEGAWAI_SCHEMA
 
+NOT_APPLICABLE_PPPK = "Tidak berlaku (PPPK)"
 MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 JP_BINS = (
     (0, 0, "0 JP"),
@@ -60,7 +61,7 @@ def build_tables(
         kartu=kartu(per_person),
         capaian_opd=opd[["Perangkat Daerah", "Jumlah Pegawai", "Memenuhi 20 JP", "Persentase Memenuhi"]],
         belum=belum(per_person),
-        indikator=indikator(per_person, profile),
+        indikator=indikator(per_person, profile, batch.roster),
         jp_distribution=jp_distribution(per_person),
         sessions_per_month=sessions_per_month(acts),
     )
@@ -334,10 +335,13 @@ def belum(p: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def indikator(p: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+def indikator(p: pd.DataFrame, profile: Profile, roster: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Peraturan BKN 8/2019 measures the IP ASN of PNS: a PPPK row says so and carries no number."""
     scores = pd.Series(profile.indicator_20jp)
     value = p["jenis_jabatan"].astype(object).map(scores).astype("float64")
     value = value.where(p["status20"].eq(TERPENUHI), 0.0).where(p["jenis_jabatan"].notna())
+    pppk = asn_status(p["nip"], roster).eq("PPPK").to_numpy()
+    shown = value.astype(object).where(~pppk, NOT_APPLICABLE_PPPK)
     return pd.DataFrame(
         {
             "NIP": p["nip"].astype("string"),
@@ -345,7 +349,7 @@ def indikator(p: pd.DataFrame, profile: Profile) -> pd.DataFrame:
             "Perangkat Daerah": p["opd"],
             "Jenis Jabatan": p["jenis_jabatan"].fillna("Tidak diketahui"),
             "JP Total": p["jp_total"],
-            "Nilai Indikator 20 JP": value,
+            "Nilai Indikator 20 JP": shown,
         }
     )
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipeline import layout
 from pipeline.findings import cell_findings, concat_findings
-from pipeline.normalise import Batch, name_key
+from pipeline.normalise import Batch, asn_status, name_key, pppk_nip
 from pipeline.profiles import SESSION_ACTIVITIES, Profile
 from schemas import failure_findings, nip_text_schema, score_schema
 
@@ -34,6 +34,8 @@ def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.Da
     ]
     if roster_nips is not None:
         parts += check_not_in_roster(acts, roster_nips)
+    if profile.session_recipients_pns_only:
+        parts.append(check_pppk_recipient(acts, batch.roster))
     parts.append(check_name_mismatch(acts, batch.roster))
     for frame, kind in ((batch.evaluations, layout.EVALUASI), (batch.assessments, layout.PENILAIAN)):
         if len(frame):
@@ -89,7 +91,7 @@ def nip_structure(digits: pd.Series, year: int, today: dt.date) -> tuple[pd.Seri
     tmt_year = pd.to_numeric(digits.str[8:12], errors="coerce")
     tmt_month = pd.to_numeric(digits.str[12:14], errors="coerce")
     earliest_year = birth.dt.year + 17
-    pppk = digits.str[12:14].eq("21")
+    pppk = pppk_nip(digits)
     pns_ok = tmt_month.between(1, 12) & (tmt_year * 12 + tmt_month >= earliest_year * 12 + birth.dt.month)
     pppk_ok = tmt_year >= earliest_year
     tmt_ok = pns_ok.where(~pppk, pppk_ok) & tmt_year.le(today.year)
@@ -208,6 +210,13 @@ def check_late_report(acts: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     late = acts["kind"].isin(SESSION_KINDS) & acts["submitted"].gt(deadline).fillna(False)
     rows = acts[late]
     return cell_findings(rows, "tanggal", "LATE_REPORT", _dmy(rows["tanggal"]), _dmy(rows["submitted"]))
+
+
+def check_pppk_recipient(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
+    """The profile names coachee and mentee as PNS: a PPPK recipient is warned about, still counted."""
+    sessions = acts[acts["kind"].isin(SESSION_KINDS) & acts["nip_penerima"].notna()]
+    rows = sessions[asn_status(sessions["nip_penerima"], roster).eq("PPPK").to_numpy()]
+    return cell_findings(rows, "nip_penerima", "PENERIMA_PPPK", rows["nip_penerima"])
 
 
 def check_not_in_roster(acts: pd.DataFrame, roster_nips: pd.Index) -> list[pd.DataFrame]:

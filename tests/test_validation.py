@@ -148,3 +148,41 @@ def test_rejected_rows_get_zero_and_reconcile(folders):
 
 def test_today_is_the_future_limit():
     assert D(2026, 1, 15) == TODAY
+
+
+PPPK = "199001152022211001"  # digits 13-14 "21": a PPPK number
+
+
+def test_a_pppk_recipient_is_warned_about_where_the_profile_says_pns_and_still_counts(folders):
+    from helpers import rekap, submission
+
+    inp, out = folders
+    submission(
+        inp,
+        "a.xlsx",
+        profile="pangkalpinang-2023",
+        coaching=[coaching_row(dt.date(2025, 3, 3), PPPK), coaching_row(dt.date(2025, 3, 4))],
+    )
+    result = rekap(inp, out, profile="pangkalpinang-2023")
+    found = result.report[result.report["Kode"].eq("PENERIMA_PPPK")]
+    assert list(zip(found["Baris"], found["Kolom"], found["Tingkat"], strict=True)) == [
+        (2, "C", "Peringatan")
+    ]
+    assert found["Pesan"].iloc[0] == (
+        f"Penerima {PPPK} adalah PPPK, sedangkan pedoman menyebut coachee/mentee adalah PNS; sesi tetap dihitung."
+    )
+    assert result.reconciliation["counted"] == 2
+    nganjuk = rekap(inp, out / "nganjuk")  # the Nganjuk guideline says nothing of the kind
+    assert not nganjuk.report["Kode"].eq("PENERIMA_PPPK").any()
+
+
+def test_the_ip_asn_indicator_is_for_pns_only(folders):
+    from helpers import by_nip, rekap, sheet_rows, submission
+
+    inp, out = folders
+    five = [dt.date(2025, m, 3) for m in range(1, 6)]  # 20 JP each
+    submission(inp, "a.xlsx", coaching=[coaching_row(d, r) for d in five for r in (PPPK, A)])
+    rekap(inp, out)
+    rows = by_nip(sheet_rows(out / "ip_asn_2025.xlsx", "Indikator Kompetensi"))
+    assert rows[PPPK]["Nilai Indikator 20 JP"] == "Tidak berlaku (PPPK)"
+    assert rows[A]["Nilai Indikator 20 JP"] is None  # PNS, jenis jabatan unknown without a roster
