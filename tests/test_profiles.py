@@ -85,3 +85,42 @@ def test_invalid_profiles_are_clear_errors(text, message):
 def test_unknown_profile_names_the_known_ones():
     with pytest.raises(ProfileError, match="nganjuk-2025, pangkalpinang-2023"):
         load_profile("jakarta")
+
+
+# Lampiran II of Perwali Pangkalpinang 1/2023, every row as the regulation writes it (A.1, B.1.1-11, B.2.1-11
+# without coaching and mentoring), and the activity it is. Nganjuk cites the LAN table with the same rows,
+# except "Pelatihan di tingkat nasional", which only the Perwali has.
+LAMPIRAN_II = [
+    ("Pendidikan tinggi jenjang diploma/S1/S2/S3", "pendidikan"),
+    ("Pelatihan struktural kepemimpinan", "pelatihan_struktural"),
+    ("Pelatihan di tingkat nasional", "pelatihan_nasional"),
+    ("Pelatihan Manajerial", "pelatihan_manajerial"),
+    ("Pelatihan teknis", "pelatihan_teknis"),
+    ("Pelatihan fungsional", "pelatihan_fungsional"),
+    ("Pelatihan sosial kultural", "pelatihan_sosial_kultural"),
+    ("Seminar/konferensi/sarasehan/sosialisasi", "seminar"),
+    ("Workshop/lokakarya", "workshop"),
+    ("Kursus", "kursus"),
+    ("Penataran", "penataran"),
+    ("Bimbingan teknis", "bimbingan_teknis"),
+    (
+        "Pertukaran antara PNS dengan pegawai swasta/badan usaha milik negara/badan usaha milik daerah",
+        "pertukaran",
+    ),
+    ("Magang/praktik kerja", "magang"),
+    ("Patok banding (benchmarking)", "patok_banding"),
+    ("Pelatihan jarak jauh", "pelatihan_jarak_jauh"),
+    ("Detasering (secondment)", "detasering"),
+    ("E-learning", "e_learning"),
+    ("Belajar mandiri (self development)", "belajar_mandiri"),
+    ("Komunitas belajar (community of practices)", "komunitas_belajar"),
+    ("Pembelajaran alam terbuka (outbond)", "pembelajaran_alam_terbuka"),
+]
+
+
+@pytest.mark.parametrize(("profile_id"), ["pangkalpinang-2023", "nganjuk-2025"])
+@pytest.mark.parametrize(("name", "activity"), LAMPIRAN_II)
+def test_every_lampiran_ii_row_is_accepted_verbatim(profile_id, name, activity):
+    if profile_id == "nganjuk-2025" and activity == "pelatihan_nasional":
+        pytest.skip("only the Perwali has this row")
+    assert load_profile(profile_id).activity_for(name) == activity
