@@ -38,6 +38,8 @@ class Computed:
     evaluations: pd.DataFrame  # uid, status, accepted of every Evaluasi Coaching / Penilaian Mentor row
     findings: pd.DataFrame  # FINDING_COLUMNS: file-level, validation and status findings
     replaced: pd.DataFrame  # older versions of a submission: file, replaced_by, rule, final
+    counts: dict[str, int]  # rows_read and one count per status (SPEC §5.6): the manifest's reconciliation
+    evaluation_counts: dict[str, int]  # rows_read, accepted, rejected, duplicate, superseded
 
 
 def compute(batch: Batch, findings: pd.DataFrame, profile: Profile, year: int) -> Computed:
@@ -50,7 +52,14 @@ def compute(batch: Batch, findings: pd.DataFrame, profile: Profile, year: int) -
     # an older version's row findings were fixed (or not) in its revision: only the revision's count
     stale = row_findings["file"].isin(replaced["file"]) & row_findings["uid"].ge(0)
     every = [pd.DataFrame(batch.file_findings), revisions.superseded_findings(replaced), row_findings[~stale]]
-    return Computed(acts, evaluations, concat_findings(every), replaced)
+    return Computed(
+        acts,
+        evaluations,
+        concat_findings(every),
+        replaced,
+        reconciliation(acts),
+        evaluation_counts(evaluations),
+    )
 
 
 def assign_status(

@@ -11,12 +11,14 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import python_calamine as pc
 
 from pipeline.manifest import read_manifest
-from pipeline.terms import BELUM, TERPENUHI
+from pipeline.summarise import status_20jp
+from pipeline.terms import BELUM
 
 HISTORY_FOLDER = "riwayat"
 FALLBACK_FOLDERS = ("validasi", "kirim_opd")  # what a run writes below the output folder, year or not
@@ -42,11 +44,10 @@ class PreviousRun:
     headline: dict[str, int | None] = field(default_factory=dict)
 
 
-def own_outputs(output: Path, year: int) -> list[Path]:
+def own_outputs(output: Path, year: int, manifest: dict[str, Any] | None) -> list[Path]:
     """The files of the year's run in `output`: those its manifest lists, else (no manifest, or one that
     cannot be read) the year's workbooks and everything under validasi/ and kirim_opd/."""
     manifest_path = output / f"manifest_{year}.json"
-    manifest = read_manifest(manifest_path) if manifest_path.is_file() else None
     listed = [o.get("path") for o in manifest.get("outputs", [])] if manifest else []
     names = [p for p in listed if isinstance(p, str)]
     if names:
@@ -62,14 +63,15 @@ def own_outputs(output: Path, year: int) -> list[Path]:
 
 
 def find_previous(output: Path, year: int) -> PreviousRun | None:
-    files = own_outputs(output, year)
+    manifest_path = output / f"manifest_{year}.json"
+    manifest = read_manifest(manifest_path) if manifest_path.is_file() else None
+    files = own_outputs(output, year, manifest)
     if not files:
         return None
-    manifest_path = output / f"manifest_{year}.json"
     clock = manifest_path if manifest_path.is_file() else files[0]
     stamp = dt.datetime.fromtimestamp(clock.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
     people = read_people(output / f"rekap_{year}.xlsx")
-    manifest = read_manifest(manifest_path) or {}
+    manifest = manifest or {}
     headline = {
         "met": None if people is None else int(people["Status 20 JP"].ne(BELUM).sum()),
         "counted": manifest.get("counted"),
@@ -102,8 +104,8 @@ def changes(before: pd.DataFrame, now: pd.DataFrame, target: float) -> pd.DataFr
     )
     jp_before = merged["JP Total Sebelumnya"].astype("float64").fillna(0.0).round(2)
     jp_now = merged["JP Total Sekarang"].astype("float64").fillna(0.0).round(2)
-    status_before = merged["Status 20 JP Sebelumnya"].fillna(_status(jp_before, target))
-    status_now = merged["Status 20 JP Sekarang"].fillna(_status(jp_now, target))
+    status_before = merged["Status 20 JP Sebelumnya"].fillna(status_20jp(jp_before, target))
+    status_now = merged["Status 20 JP Sekarang"].fillna(status_20jp(jp_now, target))
     out = pd.DataFrame(
         {
             "NIP": merged["NIP"].astype("string"),
@@ -121,10 +123,6 @@ def changes(before: pd.DataFrame, now: pd.DataFrame, target: float) -> pd.DataFr
     moved = out["Selisih"].ne(0) | out["Status 20 JP Sebelumnya"].ne(out["Status 20 JP Sekarang"])
     out = out[moved].sort_values(["Perangkat Daerah", "NIP"], kind="stable", ignore_index=True)
     return out[CHANGE_COLUMNS]
-
-
-def _status(jp: pd.Series, target: float) -> pd.Series:
-    return pd.Series(jp.ge(target).map({True: TERPENUHI, False: BELUM}), index=jp.index)
 
 
 def _free_folder(history: Path, stamp: str) -> Path:

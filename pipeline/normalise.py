@@ -285,9 +285,11 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
     }
     roster_frames: list[pd.DataFrame] = []
     file_findings: list[dict[str, object]] = []
+    submissions = submissions_of(workbooks)
+    opd_of = dict(zip(submissions["file"], submissions["opd"], strict=True))
     for book in workbooks:
         file_findings.extend(book.findings)
-        opd = clean_scalar(book.identitas.get("opd", "")) or _opd_from_name(book.rel)
+        opd = opd_of[book.rel]
         submitted = book.identitas.get("tanggal_penyerahan", "")
         tahun = book.identitas.get("tahun", "")
         for sheet in book.sheets:
@@ -305,7 +307,6 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
     evaluations = _concat(frames[layout.EVALUASI], start_uid=len(activities) + 1)
     assessments = _concat(frames[layout.PENILAIAN], start_uid=len(activities) + len(evaluations) + 1)
     roster = _concat(roster_frames, start_uid=len(activities) + len(evaluations) + len(assessments) + 1)
-    submissions = submissions_of(workbooks)
     typed = type_activities(activities)
     roster_frame = type_roster(roster) if len(roster_frames) else None
     submissions, typed = name_opds(submissions, typed, roster_frame, workbooks)

@@ -18,8 +18,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from pipeline import history
-from pipeline.compute import Computed, compute, evaluation_counts, reconciliation
-from pipeline.deliver import write_packages
+from pipeline.compute import Computed, compute
+from pipeline.deliver import folder_name, write_packages
 from pipeline.discover import InputFile, discover
 from pipeline.findings import KESALAHAN, REJECTING_CODES, concat_findings, file_finding
 from pipeline.manifest import build_manifest, input_entries, write_manifest
@@ -130,12 +130,12 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
     return RunResult(
         year=year,
         profile=profile,
-        reconciliation=reconciliation(computed.activities),
-        evaluations=evaluation_counts(computed.evaluations),
+        reconciliation=computed.counts,
+        evaluations=computed.evaluation_counts,
         report=report,
         outputs=outputs,
         files=len(files),
-        kesalahan=int(report["Tingkat"].eq(KESALAHAN).sum()),
+        kesalahan=written.kesalahan,
         report_folder=written.report_folder(),
         changed=changed,
         skipped=[f.rel for f in files if not f.is_workbook],
@@ -243,10 +243,14 @@ class Written:
     computed: Computed
     report: pd.DataFrame
 
+    @property
+    def kesalahan(self) -> int:
+        return int(self.report["Tingkat"].eq(KESALAHAN).sum())
+
     def report_folder(self) -> Path:
         if self.config.validate_only:
             return (
-                self.config.output / CHECK_FOLDER / _safe_name(self.config.input.resolve().name or "masukan")
+                self.config.output / CHECK_FOLDER / folder_name(self.config.input.resolve().name or "masukan")
             )
         return self.config.output / "validasi"
 
@@ -284,8 +288,8 @@ class Written:
         moved = history.changes(previous.people, people, self.profile.yearly_target_jp)
         now = {
             "met": int(people["Status 20 JP"].eq(TERPENUHI).sum()),
-            "counted": reconciliation(self.computed.activities)["counted"],
-            "kesalahan": int(self.report["Tingkat"].eq(KESALAHAN).sum()),
+            "counted": self.computed.counts["counted"],
+            "kesalahan": self.kesalahan,
         }
         labels = {
             "met": "Pegawai memenuhi 20 JP",
@@ -301,8 +305,9 @@ class Written:
         return replace(tables, perubahan=moved), comparison
 
     def _write_all(self, stage: Path, tables: Tables, comparison: list[tuple[str, Any]]) -> list[Path]:
-        recon = reconciliation(self.computed.activities)
-        headline = rekap_headline(tables, recon, self.profile, self.year, self._file_counts(), comparison)
+        headline = rekap_headline(
+            tables, self.computed.counts, self.profile, self.year, self._file_counts(), comparison
+        )
         with contextlib.ExitStack() as stack:
             # The two groups of workbooks are independent: with a second core, write them side by side.
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=1)) if self.config.jobs > 1 else None
@@ -321,13 +326,13 @@ class Written:
         findings = self.computed.findings
         counts = {
             "total": len(self.report),
-            "kesalahan": int(self.report["Tingkat"].eq(KESALAHAN).sum()),
+            "kesalahan": self.kesalahan,
             "rejecting": int(findings["code"].isin(REJECTING_CODES).sum()),
         }
         outputs = [(p.relative_to(stage).as_posix(), p) for p in written]
         manifest = build_manifest(
-            self.profile, self.year, inputs, reconciliation(acts),
-            evaluation_counts(self.computed.evaluations), counts, outputs,
+            self.profile, self.year, inputs, self.computed.counts,
+            self.computed.evaluation_counts, counts, outputs,
         )  # fmt: skip
         path = stage / f"manifest_{self.year}.json"
         write_manifest(path, manifest)
@@ -359,10 +364,6 @@ class Written:
 
 def _or_dash(value: int | None) -> str:
     return "-" if value is None else str(value)
-
-
-def _safe_name(name: str) -> str:
-    return re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", name).strip(" .") or "masukan"
 
 
 def write_side_outputs(

@@ -105,11 +105,16 @@ def person_totals(acts: pd.DataFrame, people: pd.DataFrame, profile: Profile) ->
     )
     out["jp_total"] = (out["Coaching"] + out["Mentoring"] + out["jp_lain"]).round(2)
     target = profile.yearly_target_jp
-    out["status20"] = np.where(out["jp_total"] >= target, TERPENUHI, BELUM)
+    out["status20"] = status_20jp(out["jp_total"], target)
     out["kekurangan"] = (target - out["jp_total"]).clip(lower=0).round(2)
     out["opd"] = out["opd"].fillna("(Tidak diketahui)")
     out["nama"] = out["nama"].fillna("")
     return out.sort_values(["opd", "nama", "nip"], kind="stable", ignore_index=True)
+
+
+def status_20jp(jp: pd.Series, target: float) -> pd.Series:
+    """Terpenuhi from exactly the yearly target on, else Belum Terpenuhi."""
+    return pd.Series(np.where(jp >= target, TERPENUHI, BELUM), index=jp.index, dtype=object)
 
 
 def rekap_pegawai(p: pd.DataFrame) -> pd.DataFrame:

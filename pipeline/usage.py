@@ -62,8 +62,8 @@ def check_output(folder: Path) -> None:
             break
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(b"rekap-jp")  # a file can be created and written there
     except OSError as exc:
         raise UsageError(
             f"Folder hasil {{option}} '{folder}' tidak dapat ditulis ({exc.strerror or exc}); "
