@@ -14,7 +14,7 @@ import math
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,7 @@ def open_workbook(
 @dataclass
 class Book:
     workbook: xlsxwriter.Workbook
+    widths: dict[tuple[str, int], float] = field(default_factory=dict)  # (sheet, column) -> width set
 
     def __post_init__(self) -> None:
         add = self.workbook.add_format
@@ -245,7 +246,10 @@ def write_frame(
             if value is not None:
                 write(row, col, value, fmt)
     for offset, width in enumerate(widths):
-        ws.set_column(first_col + offset, first_col + offset, width)
+        # several tables on one sheet (Ringkasan) share columns: each column fits the widest of them
+        col = first_col + offset
+        book.widths[(ws.name, col)] = max(width, book.widths.get((ws.name, col), 0.0))
+        ws.set_column(col, col, book.widths[(ws.name, col)])
     return first_row + 1 + len(frame)
 
 

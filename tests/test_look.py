@@ -117,3 +117,19 @@ def test_outputs_of_a_second_round_open_in_libreoffice(folders, tmp_path):
             check=True, capture_output=True, timeout=180,
         )  # fmt: skip
         assert (pdfs / f"{book.stem}.pdf").stat().st_size > 1000, book.name
+
+
+def test_tables_sharing_a_column_on_one_sheet_keep_it_wide_enough(tmp_path):
+    import pandas as pd
+
+    from pipeline.outputs import write_findings_report
+
+    report = pd.DataFrame(
+        [{"File": "a.xlsx", "Sheet": "", "Baris": 0, "Kolom": "", "Nilai": "", "Tingkat": "Peringatan",
+          "Kode": "SUBMISSION_SUPERSEDED", "Pesan": "x", "Saran Perbaikan": "y", "Perangkat Daerah": "Dinkes"}]
+    )  # fmt: skip
+    write_findings_report(tmp_path / "v.xlsx", report, "Validasi")
+    ringkasan = openpyxl.load_workbook(tmp_path / "v.xlsx")["Ringkasan"]
+    assert ringkasan.column_dimensions["A"].width >= len(
+        "SUBMISSION_SUPERSEDED"
+    )  # not the shorter OPD column
