@@ -77,6 +77,8 @@ CONVERSIONS = {
         ("patok_banding", "Internasional", None, None, None, 20),
         ("pelatihan_jarak_jauh", "Internasional", 20, None, None, 24),
         ("pembelajaran_alam_terbuka", "Nasional", 8, None, None, 8),
+        ("bimbingan_tempat_kerja", "Nasional", 6, None, None, 6),
+        ("bimbingan_tempat_kerja", "Internasional", 6, None, None, 6),  # no uplift the regulation lacks
         ("coaching", "Nasional", None, None, None, 4),
         ("coaching", "Internasional", None, None, None, 4),
         ("mentoring", "Internasional", None, None, None, 2),

@@ -124,3 +124,24 @@ def test_every_lampiran_ii_row_is_accepted_verbatim(profile_id, name, activity):
     if profile_id == "nganjuk-2025" and activity == "pelatihan_nasional":
         pytest.skip("only the Perwali has this row")
     assert load_profile(profile_id).activity_for(name) == activity
+
+
+SIASN_TRAINING_NAMES = [
+    ("Diklat Struktural", "pelatihan_struktural"),
+    ("DIKLATPIM IV", "pelatihan_struktural"),
+    ("Diklat Fungsional", "pelatihan_fungsional"),
+    ("Diklat Teknis", "pelatihan_teknis"),
+    ("Bimbingan di tempat kerja", "bimbingan_tempat_kerja"),
+    ("Seminar", "seminar"),
+    ("Workshop", "workshop"),
+    ("Kursus", "kursus"),
+    ("Magang", "magang"),
+    ("E-Learning", "e_learning"),
+    ("Pelatihan Jarak Jauh", "pelatihan_jarak_jauh"),
+]
+
+
+@pytest.mark.parametrize("profile_id", ["nganjuk-2025", "pangkalpinang-2023"])
+@pytest.mark.parametrize(("name", "activity"), SIASN_TRAINING_NAMES)
+def test_siasn_training_history_names_are_accepted(profile_id, name, activity):
+    assert load_profile(profile_id).activity_for(name) == activity
