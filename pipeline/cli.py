@@ -155,6 +155,10 @@ def summary(result: RunResult, config: RunConfig) -> str:
         ("Baris evaluasi (diterima/ditolak)", f"{e['accepted']}/{e['rejected']}"),
         ("Temuan (Kesalahan)", f"{len(result.report)} ({result.kesalahan})"),
     ]
+    if result.gaps is not None and result.gaps.no_opd:
+        rows.append(("Pegawai tanpa Perangkat Daerah", str(result.gaps.no_opd)))
+    if result.gaps is not None and result.gaps.no_jenis:
+        rows.append(("PNS tanpa jenis jabatan (indikator kosong)", str(result.gaps.no_jenis)))
     if result.changed is not None:
         rows.append(("Pegawai berubah (vs run sebelumnya)", str(result.changed)))
     if config.validate_only:

@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.revisions import group_key
+from pipeline.terms import UNKNOWN_OPD
 from pipeline.write import open_workbook
 
 DELIVERY_FOLDER = "kirim_opd"
-UNKNOWN_OPD = "(Tidak diketahui)"
 
 
 def folder_name(opd: str) -> str:

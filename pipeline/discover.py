@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline.terms import OUTPUT_FOLDERS, OUTPUT_MARK
 
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})  # a CSV: a SIASN roster export
 # Names of the files a run writes at the top of its output folder (SPEC §6).
 _OWN_NAMES = re.compile(
     r"^(?:rekap|ip_asn|manifest|detail_kegiatan|ringkasan_validasi)_\d{4}\.(?:xlsx|json|parquet)$"

@@ -212,6 +212,23 @@ _RULES = [
         False,
     ),
     Rule(
+        "ROSTER_INACTIVE",
+        "Pegawai tidak aktif",
+        PERINGATAN,
+        "Kedudukan hukum '{value}': pegawai ini tidak dihitung dalam jumlah pegawai (hanya yang Aktif).",
+        "Bila pegawai masih aktif, perbarui kedudukan hukumnya di SIASN lalu unduh ulang Data Pegawai.",
+        False,
+    ),
+    Rule(
+        "UNIT_UNMAPPED",
+        "Unit kerja tanpa Perangkat Daerah",
+        PERINGATAN,
+        "Unit kerja (UNOR) yang tidak dapat dipetakan ke Perangkat Daerah: {detail}.",
+        "Isi kolom Perangkat Daerah di peta_unor_<TAHUN>.xlsx (folder hasil), letakkan berkas itu di folder "
+        "masukan, lalu jalankan ulang.",
+        False,
+    ),
+    Rule(
         "NAME_MISMATCH",
         "Nama berbeda untuk NIP yang sama",
         PERINGATAN,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pipeline.textnorm import match_key, tokens
 
-COACHING, MENTORING, EVALUASI, PENILAIAN, LAIN, IDENTITAS, ROSTER = (
+COACHING, MENTORING, EVALUASI, PENILAIAN, LAIN, IDENTITAS, ROSTER, PETA_UNOR = (
     "coaching",
     "mentoring",
     "evaluasi",
@@ -19,6 +19,7 @@ COACHING, MENTORING, EVALUASI, PENILAIAN, LAIN, IDENTITAS, ROSTER = (
     "lain",
     "identitas",
     "roster",
+    "peta_unor",
 )
 ACTIVITY_KINDS = (COACHING, MENTORING, LAIN)
 EVALUATION_KINDS = (EVALUASI, PENILAIAN)
@@ -31,9 +32,35 @@ SHEET_NAMES = {
     PENILAIAN: "Penilaian Mentor",
     LAIN: "Pengembangan Lain",
     ROSTER: "Data Pegawai",
+    PETA_UNOR: "Peta Unor",
 }
 PENILAIAN_LEVELS = ("Sangat Mampu", "Mampu", "Kurang Mampu", "Tidak Mampu")
 SCORE_FIELDS = tuple(f"p{i}" for i in range(1, 10))
+# The nine statements of the Formulir Evaluasi Coaching (Keputusan Bupati Nganjuk 2025, C.7.e), P1-P9,
+# each scored 1 = tidak setuju, 2 = netral, 3 = setuju.
+SCORE_STATEMENTS = dict(
+    zip(
+        SCORE_FIELDS,
+        (
+            "Saya merasa diperhatikan dan dipahami oleh Coach",
+            "Saya merasa tindakan/langkah yang telah saya lakukan dihargai oleh Coach",
+            "Saya merasa dapat dengan bebas mengemukakan pendapat/pemikiran saya kepada Coach",
+            "Saya merasa bahwa Coach memberikan pandangan berdasarkan data/fakta yang akurat",
+            "Saya merasa bahwa Coach memberikan pandangan/pendapat positif kepada saya",
+            "Saya merasa bahwa Coach lebih banyak menggunakan metode bertanya dibandingkan menggurui",
+            "Saya merasa bahwa Coach membantu saya dalam mencari solusi dan aksi lanjut",
+            "Saya tahu apa yang harus saya lakukan setelah mengikuti kegiatan Coaching ini",
+            "Saya memahami maksud dan tujuan kegiatan Coaching ini",
+        ),
+        strict=True,
+    )
+)
+SCORE_SCALE = "Skala 1-3: 1 = tidak setuju, 2 = netral, 3 = setuju."
+
+
+def score_note(field: str) -> str:
+    """The header note of a P1-P9 column: the statement it scores and the scale."""
+    return f"{field.upper()}: {SCORE_STATEMENTS[field]}.\n{SCORE_SCALE}"
 
 
 @dataclass(frozen=True)
@@ -135,18 +162,39 @@ FIELDS: dict[str, list[Field]] = {
         Field("jumlah_hari", "Jumlah Hari", ("hari", "lama hari", "durasi hari", "jml hari")),
         Field("keterangan", "Keterangan", ("ket",)),
     ],
+    # The template's Data Pegawai, and a SIASN "Export Data ASN" (NIP BARU, GELAR DEPAN, UNOR NAMA, ...).
     ROSTER: [
         Field("nip", "NIP", ("nip pegawai", "nip baru")),
         Field("nama", "Nama", ("nama pegawai", "nama lengkap")),
-        Field("pangkat", "Pangkat/Gol", ("pangkat", "gol", "pangkat gol ruang")),
-        Field("jabatan", "Jabatan", ("nama jabatan",)),
-        Field("jenis_jabatan", "Jenis Jabatan", ("kategori jabatan",)),
+        Field("gelar_depan", "Gelar Depan", ()),
+        Field("gelar_belakang", "Gelar Belakang", ()),
+        Field(
+            "pangkat",
+            "Pangkat/Gol",
+            ("pangkat", "gol", "pangkat gol ruang", "gol akhir nama", "golongan", "golongan ruang"),
+        ),
+        Field("jabatan", "Jabatan", ("nama jabatan", "jabatan nama")),
+        Field("jenis_jabatan", "Jenis Jabatan", ("kategori jabatan", "jenis jabatan nama")),
+        Field("eselon", "Eselon", ("eselon nama",)),
         Field(
             "opd", "Perangkat Daerah", ("opd", "unit organisasi", "instansi", "skpd", "perangkat daerah opd")
         ),
-        Field("status", "Status", ("status kepegawaian", "status pegawai", "jenis pegawai")),
+        Field("unor", "Unor", ("unor nama", "unit kerja", "unit kerja nama")),
+        Field("unor_induk", "Unor Induk", ("unor induk nama",)),
+        Field(
+            "status",
+            "Status",
+            ("status kepegawaian", "status pegawai", "jenis pegawai", "jenis pegawai nama"),
+        ),
+        Field("kedudukan", "Kedudukan Hukum", ("kedudukan hukum nama", "kedudukan")),
+    ],
+    PETA_UNOR: [
+        Field("unor", "Unor", ("unor nama", "unit organisasi", "unit kerja", "unit")),
+        Field("opd", "Perangkat Daerah", ("opd", "skpd", "perangkat daerah opd", "nama perangkat daerah")),
     ],
 }
+# A sheet whatever its name (or a CSV file) is a SIASN roster when its header holds these two columns.
+SIASN_ROSTER_HEADERS = ("NIP BARU", "NAMA")
 
 # The recipient's "NIP"/"Nama"/... without a role word belongs to the recipient when the sheet has
 # one such column besides the coach's (SPEC §3.2).
@@ -174,6 +222,7 @@ REQUIRED_FIELDS = {
     EVALUASI: ("nip_penerima", "nip_pembimbing"),
     PENILAIAN: ("nip_penerima", "nip_pembimbing"),
     ROSTER: ("nip",),
+    PETA_UNOR: ("unor", "opd"),
 }
 
 
@@ -211,4 +260,6 @@ def sheet_kind(name: str) -> str | None:
         return LAIN
     if "data pegawai" in text or words >= {"daftar", "pegawai"}:
         return ROSTER
+    if words >= {"peta", "unor"}:
+        return PETA_UNOR
     return None

@@ -2,7 +2,7 @@
 
 The input is never touched. An .xlsx is patched at XML level (pipeline.xlsxpatch): every format of the OPD's
 file survives and the cost is one unzip/re-zip. Macro-enabled files, files that already carry comments and
-formats openpyxl or calamine must rebuild (.xls, .ods) go through openpyxl; macros are never carried over.
+formats openpyxl or calamine must rebuild (.xls, .ods, .csv) go through openpyxl; macros are never carried over.
 Output zips get fixed timestamps so the same inputs give the same bytes.
 """
 
@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -21,6 +23,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.workbook import Workbook
 
 from pipeline.findings import KESALAHAN, PERINGATAN
+from pipeline.read import csv_rows, csv_sheet_name
 from pipeline.write import FIXED_CREATED, atomic_path
 from pipeline.xlsxpatch import FILL_RGB, ZIP_TIME, Mark, PatchUnsupported, anchor_marks, mark_xlsx
 
@@ -102,18 +105,14 @@ def _load(source: Path) -> Workbook:
 
 
 def _rebuild(source: Path) -> Workbook:
-    """A plain copy of every sheet's values for formats openpyxl cannot read."""
-    with source.open("rb") as handle:
-        calamine = pc.CalamineWorkbook.from_filelike(handle)
+    """A plain copy of every sheet's values for formats openpyxl cannot read (.xls, .ods, .csv)."""
     book = Workbook()
     book.remove(book.worksheets[0])
-    for meta in calamine.sheets_metadata:
-        ws = book.create_sheet(meta.name[:31])
-        if meta.visible != pc.SheetVisibleEnum.Visible:
+    for name, hidden, rows in _sheets_of(source):
+        ws = book.create_sheet(name[:31])
+        if hidden:
             ws.sheet_state = "hidden"
-        for r, values in enumerate(
-            calamine.get_sheet_by_name(meta.name).to_python(skip_empty_area=False), start=1
-        ):
+        for r, values in enumerate(rows, start=1):
             for c, value in enumerate(values, start=1):
                 if value == "" or value is None:
                     continue
@@ -123,6 +122,18 @@ def _rebuild(source: Path) -> Workbook:
     if not book.sheetnames:
         book.create_sheet("Sheet1")
     return book
+
+
+def _sheets_of(source: Path) -> Iterator[tuple[str, bool, list[list[Any]]]]:
+    """(name, hidden, rows) per sheet; a CSV file is one sheet named as the reader names it."""
+    if source.suffix.lower() == ".csv":
+        yield csv_sheet_name(source), False, list(csv_rows(source))
+        return
+    with source.open("rb") as handle:
+        calamine = pc.CalamineWorkbook.from_filelike(handle)
+    for meta in calamine.sheets_metadata:
+        rows = calamine.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+        yield meta.name, meta.visible != pc.SheetVisibleEnum.Visible, rows
 
 
 def _fix_zip_times(path: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from pipeline import layout
+from pipeline import layout, roster
 from pipeline.read import WorkbookData
 from pipeline.textnorm import clean_scalar
 from pipeline.textnorm import clean_text as _clean_text
@@ -284,6 +284,7 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
         k: [] for k in (*layout.ACTIVITY_KINDS, *layout.EVALUATION_KINDS)
     }
     roster_frames: list[pd.DataFrame] = []
+    unit_frames: list[pd.DataFrame] = []
     file_findings: list[dict[str, object]] = []
     submissions = submissions_of(workbooks)
     opd_of = dict(zip(submissions["file"], submissions["opd"], strict=True))
@@ -294,8 +295,8 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
         tahun = book.identitas.get("tahun", "")
         for sheet in book.sheets:
             frame = sheet.frame.assign(file=book.rel, sheet=sheet.name, kind=sheet.kind)
-            if sheet.kind == layout.ROSTER:  # keeps its own Perangkat Daerah column
-                roster_frames.append(frame)
+            if sheet.kind in (layout.ROSTER, layout.PETA_UNOR):  # their own Perangkat Daerah columns
+                (roster_frames if sheet.kind == layout.ROSTER else unit_frames).append(frame)
                 continue
             frame = frame.assign(
                 opd=opd, submitted_raw=[submitted] * len(frame), tahun_raw=[tahun] * len(frame)
@@ -306,9 +307,9 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
     )
     evaluations = _concat(frames[layout.EVALUASI], start_uid=len(activities) + 1)
     assessments = _concat(frames[layout.PENILAIAN], start_uid=len(activities) + len(evaluations) + 1)
-    roster = _concat(roster_frames, start_uid=len(activities) + len(evaluations) + len(assessments) + 1)
+    roster_rows = _concat(roster_frames, start_uid=len(activities) + len(evaluations) + len(assessments) + 1)
     typed = type_activities(activities)
-    roster_frame = type_roster(roster) if len(roster_frames) else None
+    roster_frame = _type_roster(roster_rows, submissions, unit_frames) if len(roster_frames) else None
     submissions, typed = name_opds(submissions, typed, roster_frame, workbooks)
     return Batch(
         activities=typed,
@@ -322,6 +323,22 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
     )
 
 
+def _type_roster(
+    frame: pd.DataFrame, submissions: pd.DataFrame, unit_frames: list[pd.DataFrame]
+) -> pd.DataFrame:
+    """OPD names a unit may contain: the submissions' Identitas, the Peta Unor's and the roster's own."""
+    units = (
+        pd.concat(unit_frames, ignore_index=True) if unit_frames else pd.DataFrame(columns=["unor", "opd"])
+    )
+    mapping = roster.unit_map(units.sort_values(["file", "sheet", "row"]) if unit_frames else units)
+    names = [
+        *submissions.loc[submissions["opd_source"].eq("identitas"), "opd"],
+        *mapping.values(),
+        *clean_text(_raw(frame, "opd")).dropna(),
+    ]
+    return type_roster(frame, names, mapping)
+
+
 def layout_of(workbooks: list[WorkbookData]) -> pd.DataFrame:
     """Where each field sits in each sheet read: file, sheet, field, letter, header, header_row."""
     rows = [
@@ -332,6 +349,9 @@ def layout_of(workbooks: list[WorkbookData]) -> pd.DataFrame:
     ]
     columns = ["file", "sheet", "field", "letter", "header", "header_row"]
     return pd.DataFrame(rows, columns=columns).astype({"header_row": "int64"})
+
+
+_BKPSDM_KINDS = (layout.ROSTER, layout.PETA_UNOR)  # sheets of BKPSDM's own files, not an OPD's submission
 
 
 def submissions_of(workbooks: list[WorkbookData]) -> pd.DataFrame:
@@ -347,7 +367,7 @@ def submissions_of(workbooks: list[WorkbookData]) -> pd.DataFrame:
             "mtime": [b.mtime for b in workbooks],
             "sha256": [b.sha256 for b in workbooks],
             "tahun": parse_number(pd.Series([b.identitas.get("tahun", "") for b in workbooks], dtype=object)),
-            "roster_only": [bool(b.sheets) and all(s.kind == layout.ROSTER for s in b.sheets) for b in workbooks],
+            "roster_only": [bool(b.sheets) and all(s.kind in _BKPSDM_KINDS for s in b.sheets) for b in workbooks],
         }
     )  # fmt: skip
 
@@ -474,34 +494,24 @@ def type_evaluations(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def type_roster(frame: pd.DataFrame) -> pd.DataFrame:
+def type_roster(frame: pd.DataFrame, opd_names: list[str], units: dict[str, str]) -> pd.DataFrame:
+    """The roster typed: a SIASN export's apostrophes and `null` cleaned, the name with its titles, the
+    OPD from the roster's own column or the unit (pipeline.roster), and who is active."""
+    frame = roster.clean_export(frame, [f.name for f in layout.FIELDS[layout.ROSTER]])
     out = _base(frame)
     _add_nip(out, frame, "nip")
-    out["nama"] = clean_text(_raw(frame, "nama"))
-    grade = parse_grade(_raw(frame, "pangkat"))
-    out["pangkat_text"] = grade["text"]
-    out["jabatan"] = clean_text(_raw(frame, "jabatan"))
-    jenis = clean_text(_raw(frame, "jenis_jabatan"))
-    out["jenis_jabatan"] = normalise_jenis_jabatan(jenis)
-    out["jenis_jabatan_text"] = jenis
-    out["opd"] = clean_text(_raw(frame, "opd"))
-    out["status"] = clean_text(_raw(frame, "status")).str.upper()
+    text = {name: clean_text(_raw(frame, name)) for name in ("gelar_depan", "nama", "gelar_belakang",
+            "jabatan", "jenis_jabatan", "eselon", "opd", "unor", "unor_induk", "status", "kedudukan")}  # fmt: skip
+    out["nama"] = roster.full_name(text["gelar_depan"], text["nama"], text["gelar_belakang"])
+    out["pangkat_text"] = parse_grade(_raw(frame, "pangkat"))["text"]
+    out["jabatan"] = text["jabatan"]
+    out["jenis_jabatan"] = roster.jenis_jabatan(text["jenis_jabatan"], text["eselon"])
+    out["jenis_jabatan_text"] = text["jenis_jabatan"]
+    out["unor"] = text["unor"]
+    out["opd"], out["opd_source"] = roster.unit_opd(
+        text["opd"], [text["unor"], text["unor_induk"]], opd_names, units
+    )
+    out["status"] = roster.asn_kind(text["status"])
+    out["kedudukan"] = text["kedudukan"]
+    out["aktif"] = roster.is_active(text["kedudukan"])
     return pd.DataFrame(out)
-
-
-def normalise_jenis_jabatan(text: pd.Series) -> pd.Series:
-    key = text.str.casefold().str.replace(r"[^a-z ]", " ", regex=True).str.split().str.join(" ")
-    mapping = {
-        "jpt": "JPT",
-        "jabatan pimpinan tinggi": "JPT",
-        "pimpinan tinggi": "JPT",
-        "jpt pratama": "JPT",
-        "administrator": "Administrator",
-        "pengawas": "Pengawas",
-        "jf": "JF",
-        "fungsional": "JF",
-        "jabatan fungsional": "JF",
-        "pelaksana": "Pelaksana",
-        "jabatan pelaksana": "Pelaksana",
-    }
-    return key.map(mapping).astype("string")

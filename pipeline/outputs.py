@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.findings import REPORT_COLUMNS, RULES
+from pipeline.layout import SCORE_FIELDS, score_note
 from pipeline.profiles import Profile
 from pipeline.summarise import DETAIL_COLUMNS, Tables
 from pipeline.terms import REPORT_ORDER, STATUS_KEYS, TERPENUHI
@@ -24,6 +25,8 @@ from pipeline.write import (
     write_key_values,
 )
 
+# Evaluasi Coach: what each P column scored (the Formulir Evaluasi Coaching's statements)
+SCORE_NOTES = {field.upper(): score_note(field) for field in SCORE_FIELDS}
 DETAIL_SHEET_ROWS = EXCEL_MAX_ROWS - 1  # the header takes one of Excel's 1,048,576 rows
 
 
@@ -38,7 +41,7 @@ def write_rekap(path: Path, tables: Tables, headline: list[tuple[str, Any]], yea
         book.table("Rekap OPD", tables.rekap_opd, percent=("Persentase Memenuhi",))
         for name, chunk in zip(continuation_names("Detail Kegiatan", len(chunks)), chunks, strict=True):
             book.table(name, chunk, wrap=("Keterangan",))
-        book.table("Evaluasi Coach", tables.evaluasi_coach)
+        book.table("Evaluasi Coach", tables.evaluasi_coach, notes=SCORE_NOTES)
         book.table("Penilaian Mentor", tables.penilaian_mentor)
         book.table("Daftar Sertifikat", tables.sertifikat)
         if tables.perubahan is not None:
@@ -139,6 +142,12 @@ def write_ip_asn(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     with open_workbook(path) as book:
         for name, frame in sheets.items():
             book.table(name, frame, percent=("Persentase Memenuhi",))
+
+
+def write_unit_map(path: Path, table: pd.DataFrame, year: int) -> None:
+    """peta_unor_<TAHUN>.xlsx: not marked as an output, so the completed file is read when dropped in."""
+    with open_workbook(path, own_output=False, title=f"Peta Unor {year}") as book:
+        book.table("Peta Unor", table)
 
 
 def write_findings_report(path: Path, report: pd.DataFrame, title: str) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from pipeline.terms import JENIS_JABATAN, STRUKTURAL
 from pipeline.textnorm import match_key
 
 PROFILE_DIR = "profiles"
@@ -16,7 +17,6 @@ UNITS = frozenset({"sesi", "kegiatan", "hari", "semester", "program"})
 KARTU_KLASIKAL = ("Pelatihan", "Sosialisasi", "Workshop", "Klasikal Lainnya")
 KARTU_NON_KLASIKAL = ("Coaching", "Mentoring", "Non Klasikal Lainnya")
 KARTU_COLUMNS = KARTU_KLASIKAL + KARTU_NON_KLASIKAL
-JENIS_JABATAN = ("JPT", "Administrator", "Pengawas", "JF", "Pelaksana")
 SESSION_ACTIVITIES = ("coaching", "mentoring")
 
 _TOP_KEYS = {
@@ -87,6 +87,13 @@ class Profile:
     @property
     def other_activities(self) -> dict[str, Activity]:
         return {k: a for k, a in self.activities.items() if k not in SESSION_ACTIVITIES}
+
+    def indicator_scores(self) -> dict[str, float]:
+        """indicator_20jp, plus SIASN's "Struktural" (a structural post without eselon) where JPT,
+        Administrator and Pengawas score alike; where they differ it stays unscored (unknown)."""
+        structural = {self.indicator_20jp[j] for j in ("JPT", "Administrator", "Pengawas")}
+        extra = {STRUKTURAL: structural.pop()} if len(structural) == 1 else {}
+        return {**self.indicator_20jp, **extra}
 
     def activity_for(self, text: str) -> str | None:
         """The activity key for a Jenis Kegiatan as people write it, or None."""

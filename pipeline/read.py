@@ -7,7 +7,9 @@ safely become one file-level finding.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -141,10 +143,13 @@ def _check_dimension(start: bytes) -> None:
 def read_workbook(path: Path, rel: str) -> WorkbookData:
     data = WorkbookData(path=path, rel=rel, sha256=sha256_of(path), mtime=path.stat().st_mtime)
     try:
-        check_file_safety(path)
-        with path.open("rb") as handle:
-            book = pc.CalamineWorkbook.from_filelike(handle)
-        _read_sheets(book, data)
+        if path.suffix.lower() == ".csv":
+            _read_csv(path, data)
+        else:
+            check_file_safety(path)
+            with path.open("rb") as handle:
+                book = pc.CalamineWorkbook.from_filelike(handle)
+            _read_sheets(book, data)
     except UnreadableFile as exc:
         data.readable = False
         data.sheets.clear()
@@ -153,7 +158,7 @@ def read_workbook(path: Path, rel: str) -> WorkbookData:
         data.readable = False
         data.sheets.clear()
         data.findings = [file_finding(rel, "FILE_ENCRYPTED")]
-    except (pc.CalamineError, ValueError, OSError, UnicodeError) as exc:
+    except (pc.CalamineError, ValueError, OSError, UnicodeError, csv.Error) as exc:
         data.readable = False
         data.sheets.clear()
         data.findings = [file_finding(rel, "FILE_UNREADABLE", _short(exc))]
@@ -174,32 +179,80 @@ def _read_sheets(book: pc.CalamineWorkbook, data: WorkbookData) -> None:
         if meta.visible != pc.SheetVisibleEnum.Visible:
             data.findings.append(file_finding(data.rel, "SHEET_HIDDEN", meta.name, sheet=meta.name))
             continue
+        sheet = book.get_sheet_by_name(meta.name)
         kind = layout.sheet_kind(meta.name)
+        if kind is None and is_siasn_roster(sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)):
+            kind = layout.ROSTER  # a SIASN export keeps its own sheet name
         if kind is None:
             continue
         recognised += 1
-        sheet = book.get_sheet_by_name(meta.name)
         if sheet.total_height > MAX_ROWS_PER_SHEET:
             raise UnreadableFile(
                 "FILE_UNREADABLE", f"sheet {meta.name} melebihi {MAX_ROWS_PER_SHEET:,} baris"
             )
-        rows = sheet.to_python(skip_empty_area=False)
-        if kind == layout.IDENTITAS:
-            data.identitas = read_identitas(rows)
-            continue
-        merged = _merged_ranges(sheet)
-        parsed = parse_table(kind, rows, merged)
-        if parsed is None:
-            data.findings.append(file_finding(data.rel, "HEADER_NOT_FOUND", meta.name, sheet=meta.name))
-            continue
-        frame, letters, headers, header_row = parsed
-        data.sheets.append(SheetData(kind, meta.name, frame, letters, headers, header_row))
-        title = " ".join(clean_scalar(c) for row in rows[: header_row - 1] for c in row if clean_scalar(c))
-        if title:
-            data.titles.append(title)
+        _add_sheet(data, kind, meta.name, sheet.to_python(skip_empty_area=False), _merged_ranges(sheet))
     if recognised == 0:
         names = ", ".join(data.sheet_names) or "tidak ada sheet"
         data.findings.append(file_finding(data.rel, "SHEET_MISSING", f"sheet yang ada: {names}"))
+
+
+def _add_sheet(data: WorkbookData, kind: str, name: str, rows: list[list[Any]], merged: list[Any]) -> None:
+    if kind == layout.IDENTITAS:
+        data.identitas = read_identitas(rows)
+        return
+    parsed = parse_table(kind, rows, merged)
+    if parsed is None:
+        data.findings.append(file_finding(data.rel, "HEADER_NOT_FOUND", name, sheet=name))
+        return
+    frame, letters, headers, header_row = parsed
+    data.sheets.append(SheetData(kind, name, frame, letters, headers, header_row))
+    title = " ".join(clean_scalar(c) for row in rows[: header_row - 1] for c in row if clean_scalar(c))
+    if title:
+        data.titles.append(title)
+
+
+def is_siasn_roster(rows: list[list[Any]]) -> bool:
+    """A header row holding NIP BARU and NAMA: BKN's SIASN export, whatever the sheet is called."""
+    wanted = {match_key(h) for h in layout.SIASN_ROSTER_HEADERS}
+    return any(wanted <= {match_key(c) for c in row} for row in rows[:HEADER_SEARCH_ROWS])
+
+
+# ------------------------------------------------------------------------------------------------ CSV
+
+
+def csv_sheet_name(path: Path) -> str:
+    """The one "sheet" of a CSV file, named as its marked copy's sheet can be (31 characters, no []:*?/\\)."""
+    return re.sub(r"[\[\]:*?/\\]", "_", path.stem)[:31] or "CSV"
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    """Every row of a CSV file: UTF-8 with or without BOM (else UTF-16 with BOM, else Windows-1252),
+    separated by comma, semicolon or tab, whichever splits the first line into the most fields."""
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = raw.decode("utf-16")
+    elif b"\x00" in raw[:4096]:
+        raise UnreadableFile("FILE_UNREADABLE", "bukan berkas teks CSV")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t", key=lambda d: len(next(csv.reader([first], delimiter=d))))
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _read_csv(path: Path, data: WorkbookData) -> None:
+    """A CSV file is one sheet: a roster when its header says so (SIASN), else what its name says."""
+    rows: list[list[Any]] = list(csv_rows(path))
+    name = csv_sheet_name(path)
+    data.sheet_names.append(name)
+    kind = layout.ROSTER if is_siasn_roster(rows) else layout.sheet_kind(path.stem)
+    if kind is None or kind == layout.IDENTITAS:
+        data.findings.append(file_finding(data.rel, "SHEET_MISSING", f"berkas CSV {path.name}"))
+        return
+    _add_sheet(data, kind, name, rows, [])
 
 
 def _merged_ranges(sheet: pc.CalamineSheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -276,9 +329,8 @@ def find_header(
         texts = _header_texts(rows, top, merged)
         found = match_headers(kind, texts)
         required = layout.REQUIRED_FIELDS[kind]
-        if sum(f in found for f in required) < min(2, len(required)) or len(found) < min(
-            3, len(required) + 1
-        ):
+        enough = min(3, len(required) + 1, len(layout.FIELDS[kind]))
+        if sum(f in found for f in required) < min(2, len(required)) or len(found) < enough:
             continue
         if best is None or len(found) > len(best[1]):
             best = (top, found, texts)

@@ -25,13 +25,21 @@ from pipeline.findings import KESALAHAN, REJECTING_CODES, concat_findings, file_
 from pipeline.manifest import build_manifest, input_entries, write_manifest
 from pipeline.mark import write_marked_copy
 from pipeline.normalise import Batch, collect
-from pipeline.outputs import ip_asn_sheets, rekap_headline, write_findings_report, write_ip_asn, write_rekap
+from pipeline.outputs import (
+    ip_asn_sheets,
+    rekap_headline,
+    write_findings_report,
+    write_ip_asn,
+    write_rekap,
+    write_unit_map,
+)
 from pipeline.profiles import Profile, ProfileError, load_profile
 from pipeline.publish import move_into_place, staged
 from pipeline.read import WorkbookData, read_workbook
 from pipeline.report import report_frame
-from pipeline.summarise import Tables, build_tables
-from pipeline.terms import TERPENUHI
+from pipeline.roster import unit_table
+from pipeline.summarise import Tables, WorkforceGaps, build_tables, workforce_gaps
+from pipeline.terms import TERPENUHI, UNKNOWN_OPD
 from pipeline.usage import (
     NothingReadable,
     OutputNotWritable,
@@ -72,6 +80,7 @@ class RunResult:
     changed: int | None = None  # employees whose JP or status moved since the earlier run (None: first run)
     skipped: list[str] = field(default_factory=list)  # files found but not read (not workbooks, own outputs)
     warnings: list[str] = field(default_factory=list)  # for the analyst, after the summary table
+    gaps: WorkforceGaps | None = None  # what the roster could not say (OPD, jenis jabatan)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -123,6 +132,7 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
     with timer("compute"):
         computed = compute(batch, findings, profile, year)
         tables = build_tables(batch, computed.activities, computed.evaluations, profile, year)
+        gaps = workforce_gaps(tables.indikator, batch.roster)
         report = report_frame(computed.findings, batch.layout, batch.submissions.set_index("file")["opd"])
     with timer("write"):
         written = Written(config, profile, year, files, batch, computed, report)
@@ -139,7 +149,9 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
         report_folder=written.report_folder(),
         changed=changed,
         skipped=[f.rel for f in files if not f.is_workbook],
-        warnings=year_warnings(config.year, year, batch.submissions),
+        warnings=year_warnings(config.year, year, batch.submissions)
+        + roster_warnings(gaps, batch.roster, year),
+        gaps=gaps,
         timings=timer.timings,
     )
 
@@ -231,6 +243,33 @@ def year_warnings(asked: int | None, year: int, submissions: pd.DataFrame) -> li
     ]
 
 
+def roster_warnings(gaps: WorkforceGaps, roster: pd.DataFrame | None, year: int) -> list[str]:
+    """Never a silently empty figure: employees without an OPD, PNS without a jenis jabatan (no indicator)."""
+    out = []
+    if gaps.no_opd:
+        units = 0 if roster is None else roster.loc[roster["aktif"] & roster["opd"].isna(), "unor"].nunique()
+        fix = (
+            f"{units} unit kerja di Data Pegawai belum dipetakan; lengkapi peta_unor_{year}.xlsx di folder hasil, "
+            "letakkan di folder masukan, lalu jalankan ulang"
+            if units
+            else "isi kolom Perangkat Daerah di Data Pegawai"
+        )
+        out.append(f"{gaps.no_opd} pegawai tanpa Perangkat Daerah (dihitung sebagai {UNKNOWN_OPD}): {fix}.")
+    if gaps.no_jenis and roster is None:
+        out.append(
+            f"Nilai Indikator 20 JP kosong untuk {gaps.no_jenis} PNS: tanpa Data Pegawai jenis jabatan tidak "
+            "diketahui. Letakkan Data Pegawai (template atau ekspor SIASN) di folder masukan."
+        )
+    elif gaps.no_jenis:
+        listed = gaps.no_jenis - gaps.no_jenis_off_roster
+        out.append(
+            f"Nilai Indikator 20 JP kosong untuk {gaps.no_jenis} PNS karena jenis jabatannya tidak diketahui: "
+            f"{gaps.no_jenis_off_roster} tidak ada di Data Pegawai, {listed} dengan Jenis Jabatan kosong atau "
+            "tidak dikenal di Data Pegawai."
+        )
+    return out
+
+
 @dataclass
 class Written:
     """The write stage: everything goes to a staging folder, then into place together (pipeline.publish)."""
@@ -314,9 +353,19 @@ class Written:
             args = (stage, ip_asn_sheets(tables), self.report, self.files, self._sources(), self.year)
             pending = pool.submit(write_side_outputs, *args, self._submissions()) if pool else None
             written = write_rekap(stage / f"rekap_{self.year}.xlsx", tables, headline, self.year)
+            written += self._unit_map(stage)
             written += pending.result() if pending else write_side_outputs(*args, self._submissions())
         written.append(self._manifest(stage, written))
         return written
+
+    def _unit_map(self, stage: Path) -> list[Path]:
+        """peta_unor_<TAHUN>.xlsx when the roster names work units (SIASN): read back when dropped in."""
+        roster = self.batch.roster
+        if roster is None or not roster["unor"].notna().any():
+            return []
+        path = stage / f"peta_unor_{self.year}.xlsx"
+        write_unit_map(path, unit_table(roster), self.year)
+        return [path]
 
     def _manifest(self, stage: Path, written: list[Path]) -> Path:
         acts = self.computed.activities

@@ -10,7 +10,7 @@ import pandas as pd
 from pipeline import layout
 from pipeline.normalise import Batch, asn_status
 from pipeline.profiles import KARTU_COLUMNS, Profile
-from pipeline.terms import BELUM, DIHITUNG, DITOLAK, MELEBIHI, TERPENUHI
+from pipeline.terms import BELUM, DIHITUNG, DITOLAK, MELEBIHI, TERPENUHI, UNKNOWN_JENIS, UNKNOWN_OPD
 from schemas import REKAP_PEGAWAI_SCHEMA
 
 NOT_APPLICABLE_PPPK = "Tidak berlaku (PPPK)"
@@ -68,7 +68,9 @@ def build_tables(
 
 
 def employees(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
-    """The workforce: the roster (when given), then every recipient of a non-rejected row not on it."""
+    """The workforce: the roster's active employees (when given), then every recipient of a non-rejected row
+    not on it. An employee the roster lists as not active (KEDUDUKAN HUKUM) is not counted, sessions or not:
+    ROSTER_INACTIVE names each one."""
     columns = ["nip", "nama", "opd", "jenis_jabatan"]
     seen = acts[acts["status"].ne(DITOLAK) & acts["nip_penerima"].notna()].sort_values("uid")
     recipients = seen.rename(columns={"nip_penerima": "nip", "nama_penerima": "nama"})
@@ -76,8 +78,9 @@ def employees(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
     recipients = recipients[columns].drop_duplicates("nip")
     if roster is None:
         return recipients.reset_index(drop=True)
-    listed = roster.dropna(subset=["nip"]).drop_duplicates("nip")[columns]
-    extra = recipients[~recipients["nip"].isin(listed["nip"])]
+    known = roster.dropna(subset=["nip"]).drop_duplicates("nip")
+    listed = known[known["aktif"]][columns]
+    extra = recipients[~recipients["nip"].isin(known["nip"])]
     return pd.concat([listed, extra], ignore_index=True)
 
 
@@ -107,7 +110,7 @@ def person_totals(acts: pd.DataFrame, people: pd.DataFrame, profile: Profile) ->
     target = profile.yearly_target_jp
     out["status20"] = status_20jp(out["jp_total"], target)
     out["kekurangan"] = (target - out["jp_total"]).clip(lower=0).round(2)
-    out["opd"] = out["opd"].fillna("(Tidak diketahui)")
+    out["opd"] = out["opd"].fillna(UNKNOWN_OPD)
     out["nama"] = out["nama"].fillna("")
     return out.sort_values(["opd", "nama", "nip"], kind="stable", ignore_index=True)
 
@@ -342,7 +345,7 @@ def belum(p: pd.DataFrame) -> pd.DataFrame:
 
 def indikator(p: pd.DataFrame, profile: Profile, roster: pd.DataFrame | None = None) -> pd.DataFrame:
     """Peraturan BKN 8/2019 measures the IP ASN of PNS: a PPPK row says so and carries no number."""
-    scores = pd.Series(profile.indicator_20jp)
+    scores = pd.Series(profile.indicator_scores())
     value = p["jenis_jabatan"].astype(object).map(scores).astype("float64")
     value = value.where(p["status20"].eq(TERPENUHI), 0.0).where(p["jenis_jabatan"].notna())
     pppk = asn_status(p["nip"], roster).eq("PPPK").to_numpy()
@@ -352,10 +355,30 @@ def indikator(p: pd.DataFrame, profile: Profile, roster: pd.DataFrame | None = N
             "NIP": p["nip"].astype("string"),
             "Nama": p["nama"],
             "Perangkat Daerah": p["opd"],
-            "Jenis Jabatan": p["jenis_jabatan"].fillna("Tidak diketahui"),
+            "Jenis Jabatan": p["jenis_jabatan"].fillna(UNKNOWN_JENIS),
             "JP Total": p["jp_total"],
             "Nilai Indikator 20 JP": shown,
         }
+    )
+
+
+@dataclass(frozen=True)
+class WorkforceGaps:
+    """What the roster could not say about the workforce, for a Peringatan and the summary table."""
+
+    no_opd: int  # employees counted under UNKNOWN_OPD
+    no_jenis: int  # PNS without a known jenis jabatan: their Nilai Indikator 20 JP is empty
+    no_jenis_off_roster: int  # of those, recipients the roster does not list (or no roster at all)
+
+
+def workforce_gaps(indikator: pd.DataFrame, roster: pd.DataFrame | None) -> WorkforceGaps:
+    value = indikator["Nilai Indikator 20 JP"]
+    empty = pd.to_numeric(value, errors="coerce").isna() & value.ne(NOT_APPLICABLE_PPPK)
+    listed = pd.Index([] if roster is None else roster["nip"].dropna())
+    return WorkforceGaps(
+        no_opd=int(indikator["Perangkat Daerah"].eq(UNKNOWN_OPD).sum()),
+        no_jenis=int(empty.sum()),
+        no_jenis_off_roster=int((empty & ~indikator["NIP"].isin(listed)).sum()),
     )
 
 

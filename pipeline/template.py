@@ -108,6 +108,15 @@ def _activity_sheet(book: Book, kind: str, profile: Profile, rows: list[dict[str
         ws.set_column(col, col, min(width, 36), _column_format(book, field.name))
     last = max(ROWS_PREPARED, len(rows) + 50)
     for col, field in enumerate(fields):
+        if field.name in layout.SCORE_FIELDS:
+            # the statement shows when the header is selected; a cell comment would send every returned
+            # file down the slow marking route (pipeline.xlsxpatch leaves sheets with comments alone)
+            note = {
+                "validate": "any",
+                "input_title": field.header,
+                "input_message": layout.score_note(field.name),
+            }
+            ws.data_validation(0, col, 0, col, note)
         check = _validation(field.name, field.header, profile)
         if check:
             ws.data_validation(1, col, last, col, check)
@@ -178,6 +187,10 @@ def _petunjuk(book: Book, profile: Profile) -> None:
     for offset, activity in enumerate(profile.other_activities.values(), start=len(lines)):
         aliases = ", ".join(activity.aliases[:6])
         ws.write_string(offset, 0, f"- {activity.label} ({activity.kartu_column}); juga ditulis: {aliases}")
+    first = len(lines) + len(profile.other_activities) + 1
+    ws.write_string(first, 0, f"Pernyataan P1-P9 sheet Evaluasi Coaching. {layout.SCORE_SCALE}", book.bold)
+    for row, (field, statement) in enumerate(layout.SCORE_STATEMENTS.items(), start=first + 1):
+        ws.write_string(row, 0, f"{field.upper()}: {statement}")
 
 
 def petunjuk_lines(profile: Profile) -> list[str]:

@@ -40,3 +40,10 @@ OUTPUT_FOLDERS = ("validasi", "riwayat", "kirim_opd", "periksa")
 TERPENUHI = "Terpenuhi"
 BELUM = "Belum Terpenuhi"
 STATUS_COLUMN = "Status 20 JP"  # every column whose header starts so holds one of the two
+
+# Jenis jabatan as Peraturan BKN 8/2019 scores them; SIASN's "Jabatan Struktural" without an eselon is
+# STRUKTURAL, scored as JPT, Administrator and Pengawas are where a profile scores them alike.
+JENIS_JABATAN = ("JPT", "Administrator", "Pengawas", "JF", "Pelaksana")
+STRUKTURAL = "Struktural"
+UNKNOWN_OPD = "(Tidak diketahui)"  # an employee whose OPD neither the roster nor a submission gives
+UNKNOWN_JENIS = "Tidak diketahui"

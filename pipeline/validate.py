@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import layout
-from pipeline.findings import cell_findings, concat_findings
+from pipeline.findings import cell_findings, concat_findings, file_finding
 from pipeline.normalise import Batch, asn_status, name_key, pppk_nip
 from pipeline.profiles import SESSION_ACTIVITIES, Profile
 from schemas import failure_findings, nip_text_schema, score_schema
@@ -48,6 +48,7 @@ def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.Da
         parts.append(check_assessment(batch.assessments))
     if batch.roster is not None and len(batch.roster):
         parts += check_nips(batch.roster, ("nip",), year, today, structure=False)
+        parts += check_roster(batch.roster)
     return concat_findings(parts)
 
 
@@ -58,6 +59,24 @@ def resolve_activity(acts: pd.DataFrame, profile: Profile) -> pd.Series:
     lookup = names.map(keys).astype(object).astype("string")
     lookup = lookup.where(~lookup.isin(list(SESSION_ACTIVITIES)))
     return acts["kind"].where(acts["kind"].isin(SESSION_KINDS), lookup).astype("string")
+
+
+UNITS_LISTED = 30  # an UNIT_UNMAPPED message names this many units, then says how many more
+
+
+def check_roster(roster: pd.DataFrame) -> list[pd.DataFrame]:
+    """Each employee not active (ROSTER_INACTIVE), and per roster file one UNIT_UNMAPPED listing the units
+    of active employees that map to no OPD, with the number of employees of each."""
+    inactive = roster[~roster["aktif"]]
+    parts = [cell_findings(inactive, "kedudukan", "ROSTER_INACTIVE", inactive["kedudukan"])]
+    lost = roster[roster["aktif"] & roster["opd"].isna() & roster["unor"].notna()]
+    for (file, sheet), rows in lost.groupby(["file", "sheet"], sort=True):
+        counts = rows["unor"].value_counts().sort_index(kind="stable")
+        listed = [f"{unit} ({n})" for unit, n in counts.iloc[:UNITS_LISTED].items()]
+        more = f" dan {len(counts) - UNITS_LISTED} unit lainnya" if len(counts) > UNITS_LISTED else ""
+        detail = f"{len(counts)} unit, {len(rows)} pegawai: " + "; ".join(listed) + more
+        parts.append(pd.DataFrame([file_finding(str(file), "UNIT_UNMAPPED", detail, sheet=str(sheet))]))
+    return parts
 
 
 def _roster_nips(batch: Batch) -> pd.Index | None:

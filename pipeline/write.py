@@ -117,9 +117,11 @@ class Book:
         return ws
 
     def table(
-        self, name: str, frame: pd.DataFrame, percent: tuple[str, ...] = (), wrap: tuple[str, ...] = ()
-    ) -> Worksheet:
-        """One sheet holding `frame` with header row 1, frozen, filtered, sensible widths."""
+        self, name: str, frame: pd.DataFrame, percent: tuple[str, ...] = (), wrap: tuple[str, ...] = (),
+        notes: dict[str, str] | None = None,
+    ) -> Worksheet:  # fmt: skip
+        """One sheet holding `frame` with header row 1, frozen, filtered, sensible widths; `notes`: a note
+        (comment) on the header cell of these columns."""
         widths = [_width(frame[c], str(c), c in wrap) for c in frame.columns]
         # Fit to one page wide only when that stays legible; wider sheets print across pages at 100%.
         ws = self.sheet(name, fit_width=sum(widths) <= PRINTABLE_WIDTH)
@@ -128,6 +130,9 @@ class Book:
         ws.repeat_rows(0)
         ws.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
         self.colour_status(ws, frame)
+        for col, column in enumerate(frame.columns):
+            if notes and column in notes:
+                ws.write_comment(0, col, notes[column], {"x_scale": 2.5, "y_scale": 1.2})
         return ws
 
     def colour_status(self, ws: Worksheet, frame: pd.DataFrame) -> None:
