@@ -9,12 +9,14 @@ OUTPUT ?= output
 PROFILE ?= nganjuk-2025
 YEAR ?=
 ROSTER ?=
+INSTANSI ?=
 JOBS ?=
 
 REKAP_ARGS := --input "$(INPUT)" --output "$(OUTPUT)" --profile "$(PROFILE)" \
-	$(if $(YEAR),--year "$(YEAR)") $(if $(ROSTER),--roster "$(ROSTER)") $(if $(JOBS),--jobs $(JOBS))
+	$(if $(YEAR),--year "$(YEAR)") $(if $(ROSTER),--roster "$(ROSTER)") $(if $(JOBS),--jobs $(JOBS)) \
+	$(if $(INSTANSI),--instansi "$(INSTANSI)")
 
-.PHONY: rekap validate test lint format template samples bench clean install
+.PHONY: rekap validate dokumen test lint format template samples bench clean install
 
 # Re-install only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -31,6 +33,11 @@ rekap: $(STAMP)
 
 validate: $(STAMP)
 	REKAP_JP_MAKE=1 $(BIN)/python -m pipeline validate --input "$(INPUT)" --output "$(OUTPUT)" --profile "$(PROFILE)" $(if $(YEAR),--year "$(YEAR)")
+
+# Certificates and Kartu PDFs again from the last run in OUTPUT (e.g. after editing instansi.toml).
+dokumen: $(STAMP)
+	REKAP_JP_MAKE=1 $(BIN)/python -m pipeline dokumen --output "$(OUTPUT)" --input "$(INPUT)" \
+		$(if $(YEAR),--year "$(YEAR)") $(if $(INSTANSI),--instansi "$(INSTANSI)")
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -55,6 +62,7 @@ samples: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py --files 40 --rows 5000 --rounds 3
 	$(BIN)/python tools/bench.py --files 100 --rows 10000 --rounds 1 --no-naive
+	$(BIN)/python tools/bench_documents.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

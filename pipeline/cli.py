@@ -11,7 +11,9 @@ import traceback
 from pathlib import Path
 from typing import NoReturn
 
+from pipeline.instansi import EXAMPLE as INSTANSI_EXAMPLE
 from pipeline.profiles import DEFAULT_PROFILE, ProfileError, available_profiles, load_profile
+from pipeline.reprint import reprint
 from pipeline.run import RunConfig, RunResult, default_jobs, run
 from pipeline.template import write_template
 from pipeline.terms import REPORT_ORDER, STATUS_KEYS
@@ -21,7 +23,7 @@ EXIT_OK, EXIT_STRICT, EXIT_USAGE, EXIT_NOTHING, EXIT_INTERNAL = 0, 1, 2, 3, 4
 # Set by the Makefile, so a message names the variable she typed (YEAR=) rather than the option (--year).
 MAKE_MARKER = "REKAP_JP_MAKE"
 MAKE_VARIABLES = {"--input": "INPUT", "--output": "OUTPUT", "--year": "YEAR", "--profile": "PROFILE",
-                  "--roster": "ROSTER", "--jobs": "JOBS"}  # fmt: skip
+                  "--roster": "ROSTER", "--jobs": "JOBS", "--instansi": "INSTANSI"}  # fmt: skip
 CRASH_LOG = "rekap-jp-galat.log"
 
 
@@ -66,8 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--year", help="tahun laporan, mis. 2025 (bawaan: dari berkas)")
         sub.add_argument("--profile", default=DEFAULT_PROFILE, help="profil aturan JP")
         sub.add_argument("--roster", type=Path, help="berkas Data Pegawai")
+        sub.add_argument(
+            "--instansi", type=Path, help="pengaturan instansi (bawaan: instansi.toml di folder masukan)"
+        )
         sub.add_argument("--jobs", type=int, default=default_jobs(), help="jumlah proses pembaca")
         sub.add_argument("--strict", action="store_true", help="kode keluar 1 bila ada Kesalahan")
+    dokumen = commands.add_parser(
+        "dokumen", help="cetak ulang sertifikat dan Kartu PDF dari hasil run terakhir"
+    )
+    dokumen.add_argument(
+        "--output", default=Path("output"), type=Path, help="folder hasil run (bawaan: output)"
+    )
+    dokumen.add_argument("--input", type=Path, help="folder masukan, tempat instansi.toml dicari")
+    dokumen.add_argument("--year", help="tahun laporan (bawaan: tahun hasil run terakhir)")
+    dokumen.add_argument("--instansi", type=Path, help="pengaturan instansi (instansi.toml)")
     template = commands.add_parser("template", help="tulis template OPD")
     template.add_argument("--output", required=True, type=Path, help="berkas template yang ditulis")
     template.add_argument("--profile", default=DEFAULT_PROFILE, help="profil aturan JP")
@@ -107,7 +121,17 @@ def _command(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "template":
         write_template(args.output, load_profile(args.profile))
-        print(f"Template ditulis: {args.output}")
+        example = args.output.with_name("instansi_contoh.toml")
+        example.write_text(INSTANSI_EXAMPLE, encoding="utf-8")
+        print(f"Template ditulis: {args.output}\nContoh pengaturan instansi: {example}")
+        return EXIT_OK
+    if args.command == "dokumen":
+        written = reprint(args.output, check_year(args.year), args.input, args.instansi, dt.date.today())
+        print(
+            f"Dokumen ditulis: {len(written.files)} berkas PDF di {args.output} ({written.pages} sertifikat)."
+        )
+        for warning in written.warnings:
+            print(f"Peringatan: {warning}")
         return EXIT_OK
     config = RunConfig(
         input=args.input,
@@ -115,6 +139,7 @@ def _command(args: argparse.Namespace) -> int:
         profile=args.profile,
         year=check_year(args.year),
         roster=args.roster,
+        instansi=args.instansi,
         jobs=max(1, args.jobs),
         validate_only=args.command == "validate",
         progress=sys.stderr.isatty(),

@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.instansi import SETTINGS_NAME
 from pipeline.terms import OUTPUT_FOLDERS, OUTPUT_MARK
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})  # a CSV: a SIASN roster export
@@ -35,7 +36,8 @@ class InputFile:
 
 
 def discover(folder: Path, exclude: Path | None = None) -> list[InputFile]:
-    """Every file below `folder`, sorted by relative path; lock files and hidden files are left out silently."""
+    """Every file below `folder`, sorted by relative path; lock files, hidden files and the settings file
+    (instansi.toml at the top) are left out silently."""
     found = []
     excluded = exclude.resolve() if exclude else None
     for path in folder.rglob("*"):
@@ -43,6 +45,8 @@ def discover(folder: Path, exclude: Path | None = None) -> list[InputFile]:
         if any(part.startswith((".", "~$")) for part in rel.parts):
             continue
         if excluded and (path.resolve() == excluded or excluded in path.resolve().parents):
+            continue
+        if rel.as_posix() == SETTINGS_NAME:
             continue
         if path.is_file():
             found.append(InputFile(path=path, rel=rel.as_posix(), own_output=is_own_output(path, rel)))

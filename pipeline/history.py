@@ -57,7 +57,10 @@ def own_outputs(output: Path, year: int, manifest: dict[str, Any] | None) -> lis
         found = [output / n for n in known if (output / n).is_file()]
         if found:  # a recap of this year is there: its folders are that run's too
             found += sorted(
-                p for folder in FALLBACK_FOLDERS for p in (output / folder).rglob("*") if p.is_file()
+                p
+                for folder in (*FALLBACK_FOLDERS, f"sertifikat_{year}", f"kartu_{year}")
+                for p in (output / folder).rglob("*")
+                if p.is_file()
             )
     return found + ([manifest_path] if manifest_path.is_file() else [])
 
@@ -77,7 +80,7 @@ def find_previous(output: Path, year: int) -> PreviousRun | None:
         "counted": manifest.get("counted"),
         "kesalahan": manifest.get("findings", {}).get("kesalahan"),
     }
-    return PreviousRun(stamp, _free_folder(output / HISTORY_FOLDER, stamp), files, people, headline)
+    return PreviousRun(stamp, free_folder(output / HISTORY_FOLDER, stamp), files, people, headline)
 
 
 def read_people(rekap: Path) -> pd.DataFrame | None:
@@ -125,7 +128,7 @@ def changes(before: pd.DataFrame, now: pd.DataFrame, target: float) -> pd.DataFr
     return out[CHANGE_COLUMNS]
 
 
-def _free_folder(history: Path, stamp: str) -> Path:
+def free_folder(history: Path, stamp: str) -> Path:
     """riwayat/<stamp>, or <stamp>-2, -3 … when two runs share a second."""
     target, suffix = history / stamp, 1
     while target.exists():

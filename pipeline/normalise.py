@@ -461,6 +461,7 @@ def type_activities(frame: pd.DataFrame) -> pd.DataFrame:
     for role in ("penerima", "pembimbing"):
         _add_nip(out, frame, f"nip_{role}")
         out[f"nama_{role}"] = clean_text(_raw(frame, f"nama_{role}"))
+        out[f"jabatan_{role}"] = clean_text(_raw(frame, f"jabatan_{role}"))
         grade = parse_grade(_raw(frame, f"pangkat_{role}"))
         out[f"pangkat_{role}_text"] = grade["text"]
         out[f"grade_{role}"] = grade["grade"]

@@ -21,7 +21,9 @@ from pipeline import history
 from pipeline.compute import Computed, compute
 from pipeline.deliver import folder_name, write_packages
 from pipeline.discover import InputFile, discover
+from pipeline.documents import Letter, write_certificates, write_kartu
 from pipeline.findings import KESALAHAN, REJECTING_CODES, concat_findings, file_finding
+from pipeline.instansi import Instansi, InstansiError, find_settings, load_instansi, settings_warnings
 from pipeline.manifest import build_manifest, input_entries, write_manifest
 from pipeline.mark import write_marked_copy
 from pipeline.normalise import Batch, collect
@@ -60,6 +62,7 @@ class RunConfig:
     profile: str = "nganjuk-2025"
     year: int | None = None
     roster: Path | None = None
+    instansi: Path | None = None  # instansi.toml (else the one in the input folder, else placeholders)
     jobs: int = 1
     today: dt.date = field(default_factory=dt.date.today)
     validate_only: bool = False
@@ -117,6 +120,7 @@ class StageTimer:
 def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResult:
     timer = StageTimer(clock, config.progress)
     profile = check_usage(config)
+    instansi = load_instansi_for(config)
     with timer("discover"):
         files = discover(config.input, exclude=config.output)
     with timer("read"):
@@ -135,7 +139,8 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
         gaps = workforce_gaps(tables.indikator, batch.roster)
         report = report_frame(computed.findings, batch.layout, batch.submissions.set_index("file")["opd"])
     with timer("write"):
-        written = Written(config, profile, year, files, batch, computed, report)
+        letter = Letter(instansi, profile.basis, year, config.today)
+        written = Written(config, profile, year, files, batch, computed, report, letter)
         outputs, changed = written.validation_only() if config.validate_only else written.everything(tables)
     return RunResult(
         year=year,
@@ -149,8 +154,11 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
         report_folder=written.report_folder(),
         changed=changed,
         skipped=[f.rel for f in files if not f.is_workbook],
-        warnings=year_warnings(config.year, year, batch.submissions)
-        + roster_warnings(gaps, batch.roster, year),
+        warnings=[
+            *year_warnings(config.year, year, batch.submissions),
+            *roster_warnings(gaps, batch.roster, year),
+            *([] if config.validate_only else settings_warnings(instansi)),
+        ],
         gaps=gaps,
         timings=timer.timings,
     )
@@ -166,6 +174,14 @@ def check_usage(config: RunConfig) -> Profile:
     check_roster(config.roster)
     check_output(config.output)
     return profile
+
+
+def load_instansi_for(config: RunConfig) -> Instansi:
+    """instansi.toml given or found in the input folder; a broken one is a usage error, before any reading."""
+    try:
+        return load_instansi(find_settings(config.instansi, config.input))
+    except InstansiError as exc:
+        raise UsageError(str(exc), "--instansi") from exc
 
 
 def _suffix(f: InputFile) -> str:
@@ -281,6 +297,7 @@ class Written:
     batch: Batch
     computed: Computed
     report: pd.DataFrame
+    letter: Letter
 
     @property
     def kesalahan(self) -> int:
@@ -352,9 +369,14 @@ class Written:
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=1)) if self.config.jobs > 1 else None
             args = (stage, ip_asn_sheets(tables), self.report, self.files, self._sources(), self.year)
             pending = pool.submit(write_side_outputs, *args, self._submissions()) if pool else None
+            # the Kartu PDFs after the side outputs, the certificates after the recap: both cores about even
+            cards = (stage / f"kartu_{self.year}", tables.kartu, self.letter)
+            printed = pool.submit(write_kartu, *cards) if pool else None
             written = write_rekap(stage / f"rekap_{self.year}.xlsx", tables, headline, self.year)
             written += self._unit_map(stage)
+            written += write_certificates(stage / f"sertifikat_{self.year}", tables.sertifikat, self.letter)
             written += pending.result() if pending else write_side_outputs(*args, self._submissions())
+            written += printed.result() if printed else write_kartu(*cards)
         written.append(self._manifest(stage, written))
         return written
 

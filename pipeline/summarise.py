@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipeline import layout
 from pipeline.normalise import Batch, asn_status
-from pipeline.profiles import KARTU_COLUMNS, Profile
+from pipeline.profiles import KARTU_COLUMNS, SESSION_ACTIVITIES, Profile
 from pipeline.terms import BELUM, DIHITUNG, DITOLAK, MELEBIHI, TERPENUHI, UNKNOWN_JENIS, UNKNOWN_OPD
 from schemas import REKAP_PEGAWAI_SCHEMA
 
@@ -70,16 +70,23 @@ def build_tables(
 def employees(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
     """The workforce: the roster's active employees (when given), then every recipient of a non-rejected row
     not on it. An employee the roster lists as not active (KEDUDUKAN HUKUM) is not counted, sessions or not:
-    ROSTER_INACTIVE names each one."""
-    columns = ["nip", "nama", "opd", "jenis_jabatan"]
+    ROSTER_INACTIVE names each one. Pangkat and jabatan: the roster's, else the latest session's."""
+    columns = ["nip", "nama", "opd", "jenis_jabatan", "pangkat", "jabatan"]
     seen = acts[acts["status"].ne(DITOLAK) & acts["nip_penerima"].notna()].sort_values("uid")
-    recipients = seen.rename(columns={"nip_penerima": "nip", "nama_penerima": "nama"})
+    recipients = seen.rename(
+        columns={"nip_penerima": "nip", "nama_penerima": "nama", "pangkat_penerima_text": "pangkat",
+                 "jabatan_penerima": "jabatan"}
+    )  # fmt: skip
     recipients["jenis_jabatan"] = pd.Series(pd.NA, index=recipients.index, dtype="string")
+    latest = recipients.iloc[::-1].groupby("nip")[["pangkat", "jabatan"]].first()
     recipients = recipients[columns].drop_duplicates("nip")
+    recipients[["pangkat", "jabatan"]] = latest.reindex(recipients["nip"]).to_numpy()
     if roster is None:
         return recipients.reset_index(drop=True)
-    known = roster.dropna(subset=["nip"]).drop_duplicates("nip")
-    listed = known[known["aktif"]][columns]
+    known = roster.dropna(subset=["nip"]).drop_duplicates("nip").rename(columns={"pangkat_text": "pangkat"})
+    listed = known[known["aktif"]][columns].reset_index(drop=True)
+    for column in ("pangkat", "jabatan"):
+        listed[column] = listed[column].astype("string").fillna(listed["nip"].map(latest[column]))
     extra = recipients[~recipients["nip"].isin(known["nip"])]
     return pd.concat([listed, extra], ignore_index=True)
 
@@ -286,28 +293,34 @@ def penilaian_mentor(
 
 
 def sertifikat(acts: pd.DataFrame, p: pd.DataFrame, profile: Profile, year: int) -> pd.DataFrame:
-    counted = acts[acts["status"].eq(DIHITUNG)]
+    """One certificate per employee per session activity (coaching, mentoring) with a counted session: the
+    ones BKPSDM issues; seminars and e-learning certify through their organisers."""
+    counted = acts[acts["status"].eq(DIHITUNG) & acts["activity"].isin(list(SESSION_ACTIVITIES))]
     g = counted.groupby(["nip_penerima", "activity"], sort=True)
-    ends = counted["tanggal_selesai"].where(
-        counted["tanggal_selesai"] >= counted["tanggal"], counted["tanggal"]
-    )
-    g_end = ends.groupby([counted["nip_penerima"], counted["activity"]], sort=True).max()
     out = pd.DataFrame(
-        {"sesi": g.size(), "jp": g["jp"].sum().round(2), "start": g["tanggal"].min(), "end": g_end}
+        {
+            "sesi": g.size(),
+            "jp": g["jp"].sum().round(2),
+            "start": g["tanggal"].min(),
+            "end": g["tanggal"].max(),
+        }
     ).reset_index()
-    names = p.set_index("nip")
+    people = p.set_index("nip")
     labels = pd.Series({k: a.label for k, a in profile.activities.items()})
     code = out["activity"].str.upper().str.replace("_", "-", regex=False)
+    nips = out["nip_penerima"]
     return pd.DataFrame(
         {
-            "No Sertifikat": f"{year}/" + code + "/" + out["nip_penerima"],
-            "NIP": out["nip_penerima"].astype("string"),
-            "Nama": out["nip_penerima"].map(names["nama"]),
-            "Perangkat Daerah": out["nip_penerima"].map(names["opd"]),
+            "No Sertifikat": f"{year}/" + code + "/" + nips,
+            "NIP": nips.astype("string"),
+            "Nama": nips.map(people["nama"]),
+            "Perangkat Daerah": nips.map(people["opd"]),
             "Kegiatan": out["activity"].map(labels),
             "Jumlah Sesi": out["sesi"],
             "JP": out["jp"],
             "Periode": out["start"].dt.strftime("%d/%m/%Y") + " s.d. " + out["end"].dt.strftime("%d/%m/%Y"),
+            "Pangkat/Gol": nips.map(people["pangkat"]).astype("string"),
+            "Jabatan": nips.map(people["jabatan"]).astype("string"),
         }
     )
 

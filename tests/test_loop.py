@@ -207,6 +207,8 @@ def test_a_second_run_moves_the_first_to_riwayat_and_says_what_changed(folders):
         "validasi/dinkes_validasi.xlsx",
         "kirim_opd/Dinkes/kartu_pengendalian_2025.xlsx",
         "kirim_opd/Dinkes/dinkes_validasi.xlsx",
+        "sertifikat_2025/Dinkes.pdf",
+        "kartu_2025/Dinkes.pdf",
     }
     changes = sheet_rows(out / "rekap_2025.xlsx", "Perubahan")
     assert [tuple(r.values()) for r in changes] == [  # by OPD, then NIP

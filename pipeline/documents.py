@@ -1,0 +1,370 @@
+"""The documents BKPSDM signs, as PDF: a certificate per row of Daftar Sertifikat (Keputusan Bupati Nganjuk
+C.7: "surat keterangan pembelajaran berupa sertifikat") and the Kartu Pengendalian 20 JP of each OPD laid out
+as Perwali Pangkalpinang Lampiran III, one file per OPD in sertifikat_<TAHUN>/ and kartu_<TAHUN>/.
+
+reportlab draws them with the Bitstream Vera fonts its wheel ships, embedded in every file, so a fresh
+clone renders the same pages. Certificates are drawn straight on the canvas (10,000 pages in seconds); the
+Kartu is a platypus table, whose two header rows repeat on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import pandas as pd
+import reportlab
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from pipeline.deliver import folder_name
+from pipeline.instansi import Instansi, Person
+from pipeline.profiles import KARTU_KLASIKAL, KARTU_NON_KLASIKAL
+from pipeline.terms import UNKNOWN_OPD
+
+FONT, BOLD = "RekapJP-Vera", "RekapJP-VeraBd"
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember")  # fmt: skip
+KARTU_TITLE = "KARTU PENGENDALIAN PEMENUHAN 20 JP PENGEMBANGAN KOMPETENSI DALAM 1 TAHUN"
+CERTIFICATE_TITLE = "SERTIFIKAT"
+# Lampiran III names the last column of each group "Dan lain-lain"
+KARTU_GROUP_LABELS = {"Klasikal Lainnya": "Dan lain-lain", "Non Klasikal Lainnya": "Dan lain-lain"}
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What every document of a run says besides its rows."""
+
+    instansi: Instansi
+    basis: str  # the profile's legal basis
+    year: int
+    issued: dt.date  # the date under "Kota, tanggal"
+
+    @property
+    def place_date(self) -> str:
+        return f"{self.instansi.kota}, {indonesian_date(self.issued)}"
+
+
+def indonesian_date(day: dt.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+@functools.cache
+def _fonts() -> frozenset[int]:
+    """Register the fonts once; the code points they draw."""
+    folder = Path(reportlab.__file__).parent / "fonts"
+    regular = TTFont(FONT, str(folder / "Vera.ttf"))
+    pdfmetrics.registerFont(regular)
+    pdfmetrics.registerFont(TTFont(BOLD, str(folder / "VeraBd.ttf")))
+    return frozenset(regular.face.charToGlyph)
+
+
+def printable(value: object) -> str:
+    """Text the font can draw: a letter it lacks becomes its base letter (ā -> a, ő -> o), else '?'."""
+    text = (
+        "" if value is None or (isinstance(value, float) and pd.isna(value)) else " ".join(str(value).split())
+    )
+    drawn = _fonts()
+    if all(ord(ch) in drawn for ch in text):
+        return text
+    out = []
+    for ch in text:
+        if ord(ch) in drawn:
+            out.append(ch)
+            continue
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", ch) if ord(c) in drawn and not unicodedata.combining(c)
+        )
+        out.append(base or "?")
+    return "".join(out)
+
+
+def jp_text(value: object) -> str:
+    """JP exactly as the recap holds it (General format): 20, 28.8, 2.25, so the printed card and the
+    register read the same."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = 0.0
+    return "0" if math.isnan(number) else f"{round(number, 2):g}"
+
+
+def by_opd(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    opd = frame["Perangkat Daerah"].astype("string").fillna(UNKNOWN_OPD)
+    return [(str(name), rows) for name, rows in frame.groupby(opd, sort=True)]
+
+
+# ------------------------------------------------------------------------------------------ certificates
+
+
+def write_certificates(folder: Path, register: pd.DataFrame, letter: Letter) -> list[Path]:
+    """sertifikat_<TAHUN>/<Perangkat Daerah>.pdf: one A4 page per row of Daftar Sertifikat."""
+    return _per_opd(folder, register, lambda path, rows: _certificate_file(path, rows, letter))
+
+
+def _per_opd(folder: Path, frame: pd.DataFrame, write: Callable[[Path, pd.DataFrame], None]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for opd, rows in by_opd(frame):
+        path = folder / f"{folder_name(opd)}.pdf"
+        write(path, rows)
+        written.append(path)
+    return written
+
+
+def _certificate_file(path: Path, rows: pd.DataFrame, letter: Letter) -> None:
+    _fonts()
+    canvas = Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
+    canvas.setTitle(f"Sertifikat Coaching dan Mentoring {letter.year}")
+    canvas.setAuthor("rekap-jp")
+    start = _certificate_form(canvas, letter)
+    for row in rows.to_dict("records"):
+        canvas.doForm(_FORM)
+        _certificate_body(canvas, row, letter, start)
+        canvas.showPage()
+    canvas.save()
+
+
+_FORM = "sertifikat"
+SIGNATURE_TOP = 9.5 * cm
+
+
+class _Pen:
+    """Lines drawn down an A4 page, each wrapped to the text width and centred (or left-aligned)."""
+
+    def __init__(self, canvas: Canvas, top: float) -> None:
+        self.canvas, self.y = canvas, top
+        self.left, self.width = 2.5 * cm, A4[0] - 5 * cm
+
+    def line(
+        self, text: str, size: float, bold: bool = False, centred: bool = True, gap: float = 0.4
+    ) -> None:
+        font = BOLD if bold else FONT
+        for part in simpleSplit(printable(text), font, size, self.width) or [""]:
+            self.y -= size * 1.25
+            self.canvas.setFont(font, size)
+            if centred:
+                self.canvas.drawCentredString(A4[0] / 2, self.y, part)
+            else:
+                self.canvas.drawString(self.left, self.y, part)
+        self.y -= gap * size
+
+    def field(self, label: str, value: str, size: float = 11) -> None:
+        """'Label : value', the value wrapped beside its label."""
+        indent = 5.2 * cm
+        parts = simpleSplit(printable(value), FONT, size, self.width - indent) or [""]
+        for number, part in enumerate(parts):
+            self.y -= size * 1.35
+            self.canvas.setFont(FONT, size)
+            if number == 0:
+                self.canvas.drawString(self.left + 0.8 * cm, self.y, label)
+                self.canvas.drawString(self.left + indent - 0.3 * cm, self.y, ":")
+            self.canvas.drawString(self.left + indent, self.y, part)
+
+    def rule(self, gap: float = 8) -> None:
+        self.y -= gap
+        self.canvas.setLineWidth(1.2)
+        self.canvas.line(self.left, self.y, self.left + self.width, self.y)
+        self.y -= gap
+
+
+def _certificate_form(canvas: Canvas, letter: Letter) -> float:
+    """What every certificate of a file shares, drawn once as a form: the border, the letterhead, the
+    title, the legal basis and the signature. Returns where the certificate's own lines start."""
+    org = letter.instansi
+    canvas.beginForm(_FORM)
+    canvas.setLineWidth(3)
+    canvas.rect(1.2 * cm, 1.2 * cm, A4[0] - 2.4 * cm, A4[1] - 2.4 * cm)
+    pen = _Pen(canvas, A4[1] - 2.2 * cm)
+    pen.line(org.nama_pemerintah_daerah.upper(), 13, bold=True, gap=0.1)
+    pen.line(org.nama_instansi.upper(), 14, bold=True, gap=0.1)
+    pen.line(org.alamat, 9)
+    pen.rule()
+    pen.y -= 0.6 * cm
+    pen.line(CERTIFICATE_TITLE, 28, bold=True, gap=0.2)
+    start = pen.y
+    basis = simpleSplit(printable(f"Dasar: {letter.basis}."), FONT, 9, pen.width)
+    pen.y = SIGNATURE_TOP + 0.6 * cm + len(basis) * 9 * 1.25
+    pen.line(f"Dasar: {letter.basis}.", 9)
+    _signature(canvas, org.penandatangan, letter.place_date, top=SIGNATURE_TOP)
+    canvas.endForm()
+    return start
+
+
+def _certificate_body(canvas: Canvas, row: dict[Any, Any], letter: Letter, top: float) -> None:
+    pen = _Pen(canvas, top)
+    pen.line(f"Nomor: {row['No Sertifikat']}", 11, gap=1.6)
+    pen.line("Diberikan kepada:", 11, gap=0.8)
+    pen.line(str(row["Nama"]), 18, bold=True, gap=0.6)
+    pen.field("NIP", str(row["NIP"]))
+    pen.field("Pangkat/Golongan", _or_dash(row.get("Pangkat/Gol")))
+    pen.field("Jabatan", _or_dash(row.get("Jabatan")))
+    pen.field("Perangkat Daerah", _or_dash(row.get("Perangkat Daerah")))
+    pen.y -= 0.6 * cm
+    pen.line(
+        f"telah mengikuti kegiatan {row['Kegiatan']} sebanyak {int(row['Jumlah Sesi'])} sesi yang diakui, "
+        f"pada periode {row['Periode']}, setara dengan {jp_text(row['JP'])} Jam Pelajaran (JP) pengembangan "
+        f"kompetensi tahun {letter.year}.",
+        12,
+    )
+
+
+def _signature(canvas: Canvas, person: Person, place_date: str, top: float) -> None:
+    """Place and date, the signatory's jabatan, room to sign, the name and NIP: the right half of the page."""
+    left, width = A4[0] / 2, A4[0] / 2 - 2.5 * cm
+    y = top
+    for text, font, size, space in (
+        (place_date, FONT, 11, 0.0),
+        (person.jabatan, FONT, 11, 0.0),
+        (person.nama, BOLD, 11, 2.2 * cm),
+        (f"NIP. {person.nip}", FONT, 11, 0.0),
+    ):
+        y -= space
+        for part in simpleSplit(printable(text), font, size, width) or [""]:
+            y -= size * 1.3
+            canvas.setFont(font, size)
+            canvas.drawString(left, y, part)
+
+
+def _or_dash(value: object) -> str:
+    text = printable(value)
+    return text or "-"
+
+
+# ------------------------------------------------------------------------------------------------ Kartu
+
+
+def write_kartu(folder: Path, kartu: pd.DataFrame, letter: Letter) -> list[Path]:
+    """kartu_<TAHUN>/<Perangkat Daerah>.pdf: Lampiran III with the OPD's employees, NIP under each name."""
+    return _per_opd(folder, kartu, lambda path, rows: _kartu_file(path, rows, letter))
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    _fonts()
+    base = ParagraphStyle("kartu", fontName=FONT, fontSize=8.5, leading=10.5)
+    return {
+        "cell": base,
+        "head": ParagraphStyle(
+            "head", parent=base, fontName=BOLD, fontSize=7.5, leading=9, alignment=TA_CENTER
+        ),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=BOLD, fontSize=12, leading=15, alignment=TA_CENTER
+        ),
+        "text": ParagraphStyle("text", parent=base, fontSize=10, leading=13),
+    }
+
+
+def _kartu_file(path: Path, rows: pd.DataFrame, letter: Letter) -> None:
+    styles = _styles()
+    opd = printable(rows["Perangkat Daerah"].iloc[0])
+    doc = SimpleDocTemplate(
+        str(path), pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm, topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm, title=f"Kartu Pengendalian 20 JP {opd} {letter.year}", author="rekap-jp",
+        invariant=1,
+    )  # fmt: skip
+    story: list[Any] = [
+        Paragraph(escape(KARTU_TITLE), styles["title"]),
+        Paragraph(f"Perangkat Daerah: {escape(opd)} &nbsp;&nbsp; Tahun: {letter.year}", styles["text"]),
+        Spacer(1, 0.3 * cm),
+        _kartu_table(rows, styles, doc.width),
+        Spacer(1, 0.6 * cm),
+        KeepTogether(_kartu_signature(letter, letter.instansi.atasan_of(opd), styles)),
+    ]
+    doc.build(story)
+
+
+def _kartu_table(rows: pd.DataFrame, styles: dict[str, ParagraphStyle], width: float) -> Table:
+    """Lampiran III's grouped two-row header, repeated on every page; body cells are plain text wrapped to
+    their column (a Paragraph per cell costs 4 ms a row)."""
+    head = styles["head"]
+    columns = [*KARTU_KLASIKAL, *KARTU_NON_KLASIKAL]
+    groups = [
+        ["No", "Nama / NIP", "Klasikal", "", "", "", "Non Klasikal", "", "", "Total JP", "Status 20 JP"],
+        ["", "", *(KARTU_GROUP_LABELS.get(c, c) for c in columns), "", ""],
+    ]
+    header = [[Paragraph(escape(text), head) if text else "" for text in line] for line in groups]
+    numbers, status = 2.2 * cm, 2.6 * cm
+    widths = [1.0 * cm, width - 1.0 * cm - 8 * numbers - status, *([numbers] * 8), status]
+    padding = 12  # TableStyle's default 6 pt a side
+    body = [
+        [
+            str(number),
+            _wrapped(f"{r['Nama']}", widths[1] - padding) + f"\nNIP. {printable(r['NIP'])}",
+            *(jp_text(r[c]) for c in columns),
+            jp_text(r["Total JP"]),
+            _wrapped(r["Status 20 JP"], status - padding),
+        ]
+        for number, r in enumerate(rows.to_dict("records"), start=1)
+    ]
+    table = Table(header + body, colWidths=widths, repeatRows=2)
+    table.setStyle(_KARTU_STYLE)
+    return table
+
+
+def _wrapped(value: object, width: float) -> str:
+    return "\n".join(simpleSplit(printable(value), FONT, KARTU_FONT_SIZE, width))
+
+
+KARTU_FONT_SIZE = 8.5
+
+
+_KARTU_STYLE = TableStyle(
+    [
+        ("SPAN", (0, 0), (0, 1)),
+        ("SPAN", (1, 0), (1, 1)),
+        ("SPAN", (2, 0), (5, 0)),
+        ("SPAN", (6, 0), (8, 0)),
+        ("SPAN", (9, 0), (9, 1)),
+        ("SPAN", (10, 0), (10, 1)),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 1), colors.HexColor("#DDEBF7")),
+        ("VALIGN", (0, 0), (-1, 1), "MIDDLE"),
+        ("VALIGN", (0, 2), (-1, -1), "TOP"),
+        ("ALIGN", (0, 2), (0, -1), "CENTER"),
+        ("ALIGN", (2, 2), (9, -1), "RIGHT"),
+        ("FONT", (0, 2), (-1, -1), FONT, KARTU_FONT_SIZE, KARTU_FONT_SIZE * 1.2),
+    ]
+)
+
+
+def _kartu_signature(letter: Letter, atasan: Person | None, styles: dict[str, ParagraphStyle]) -> list[Any]:
+    """Lampiran III: place and date, "Mengetahui, Atasan Langsung (Jabatan)", room to sign, (Nama), NIP;
+    blank lines to fill by hand when instansi.toml names no atasan for this OPD."""
+    text = styles["text"]
+    jabatan = printable(atasan.jabatan) if atasan and atasan.jabatan else "." * 50
+    nama = printable(atasan.nama) if atasan and atasan.nama else "." * 50
+    nip = printable(atasan.nip) if atasan and atasan.nip else "." * 40
+    lines = [
+        escape(printable(letter.place_date)),
+        "Mengetahui,",
+        f"Atasan Langsung ({escape(jabatan)})",
+        "<br/><br/><br/>",
+        f"({escape(nama)})",
+        f"NIP. {escape(nip)}",
+    ]
+    block = Table([[Paragraph(line, text)] for line in lines], colWidths=[11 * cm], hAlign="RIGHT")
+    block.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1)]))
+    return [block]
+
+
+def write_documents(output: Path, register: pd.DataFrame, kartu: pd.DataFrame, letter: Letter) -> list[Path]:
+    """Both folders of documents for one year, below `output`."""
+    return [
+        *write_certificates(output / f"sertifikat_{letter.year}", register, letter),
+        *write_kartu(output / f"kartu_{letter.year}", kartu, letter),
+    ]

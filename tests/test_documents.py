@@ -1,0 +1,190 @@
+"""The documents BKPSDM signs: certificates and the Kartu Pengendalian per OPD, as PDF, read back with pypdf."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from pipeline import cli
+from pipeline.instansi import EXAMPLE, load_instansi
+from tests.helpers import A, B, C, coaching_row, folders, rekap, sheet_rows, submission
+
+__all__ = ["folders"]
+
+INSTANSI = """\
+nama_pemerintah_daerah = "Pemerintah Kabupaten Uji"
+nama_instansi = "Badan Kepegawaian Daerah Uji"
+alamat = "Jl. Merdeka 1"
+kota = "Kota Uji"
+
+[penandatangan]
+nama = "Hj. Ratna Sari, S.H."
+nip = "197001011995032001"
+jabatan = "Kepala Badan Kepegawaian Daerah Uji"
+
+[atasan_langsung."Dinas Uji"]
+nama = "Ir. Bambang Wijaya"
+nip = "196901011994031001"
+jabatan = "Kepala Dinas Uji"
+"""
+LONG_NAME = "Dr. Hj. Āminah Ṣiti Nurhaliza Kusumaningrum Wulandari Prawirodirdjo, S.E., M.Si., M.Kes."
+
+
+def pages(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def sessions(inp: Path) -> None:
+    """Dinas Uji: A coaching x3 and mentoring x1 (two certificates), B coaching; Dinas Lain: C mentoring."""
+    rows = [coaching_row(dt.date(2025, m, 3), A, nama_penerima="Andi Saputra") for m in (1, 2, 3)]
+    rows += [coaching_row(dt.date(2025, 4, 3), B, nama_penerima=LONG_NAME)]
+    lain = [{"nip_penerima": A, "nama_penerima": "Andi Saputra", "jenis": "Seminar",
+             "tanggal": dt.date(2025, 5, 5), "skala": "Nasional", "jumlah_hari": 1}]  # fmt: skip
+    mentoring = [coaching_row(dt.date(2025, 6, 3), A, nama_penerima="Andi Saputra")]
+    submission(inp, "uji.xlsx", opd="Dinas Uji", coaching=rows, mentoring=mentoring, lain=lain)
+    submission(inp, "lain.xlsx", opd="Dinas Lain", mentoring=[coaching_row(dt.date(2025, 2, 3), C)])
+
+
+def test_one_certificate_page_per_register_row_per_opd(folders):
+    inp, out = folders
+    sessions(inp)
+    result = rekap(inp, out)
+    register = sheet_rows(out / "rekap_2025.xlsx", "Daftar Sertifikat")
+    assert {r["Kegiatan"] for r in register} == {"Coaching", "Mentoring"}  # the seminar certifies elsewhere
+    for opd in ("Dinas Uji", "Dinas Lain"):
+        rows = [r for r in register if r["Perangkat Daerah"] == opd]
+        texts = [flat(t) for t in pages(out / "sertifikat_2025" / f"{opd}.pdf")]
+        assert len(texts) == len(rows)
+        for text, row in zip(texts, rows, strict=True):
+            assert f"Nomor: {row['No Sertifikat']}" in text and f"NIP : {row['NIP']}" in text
+            assert "SERTIFIKAT" in text and "[Nama Penandatangan]" in text
+    uji = [flat(t) for t in pages(out / "sertifikat_2025" / "Dinas Uji.pdf")]
+    assert (
+        "sebanyak 3 sesi yang diakui, pada periode 03/01/2025 s.d. 03/03/2025, setara dengan 12 Jam" in uji[0]
+    )
+    assert any(w.startswith("pengaturan instansi (instansi.toml) tidak ditemukan") for w in result.warnings)
+
+
+def test_a_long_name_with_diacritics_wraps_on_its_page(folders):
+    inp, out = folders
+    sessions(inp)
+    rekap(inp, out)
+    text = [flat(t) for t in pages(out / "sertifikat_2025" / "Dinas Uji.pdf") if B in t]
+    assert len(text) == 1  # still one page
+    assert "Dr. Hj. Aminah Siti Nurhaliza Kusumaningrum" in text[0]  # letters the font lacks, folded
+    assert "M.Si., M.Kes." in text[0]
+
+
+def test_kartu_repeats_its_header_on_every_page_and_ends_with_the_signature(folders):
+    inp, out = folders
+    rows = [
+        coaching_row(dt.date(2025, 1 + i % 12, 3), f"19850312201001{1 + i % 2}{i:03d}") for i in range(70)
+    ]
+    submission(inp, "uji.xlsx", opd="Dinas Uji", coaching=rows)
+    rekap(inp, out)
+    texts = [flat(t) for t in pages(out / "kartu_2025" / "Dinas Uji.pdf")]
+    assert len(texts) >= 3
+    for text in texts[:-1]:
+        assert "Nama / NIP" in text and "Pelatihan" in text and "Coaching" in text and "Dan lain-lain" in text
+    assert "Mengetahui," in texts[-1] and "Atasan Langsung" in texts[-1]
+    assert all("Mengetahui" not in t for t in texts[:-1])
+    kartu = [r for r in sheet_rows(out / "ip_asn_2025.xlsx", "Kartu Pengendalian 20 JP")]
+    assert sum(t.count("NIP. ") for t in texts) == len(kartu) + 1  # every employee, and the signatory
+
+
+def test_instansi_toml_in_the_input_folder_names_issuer_and_signatories(folders):
+    inp, out = folders
+    sessions(inp)
+    (inp / "instansi.toml").write_text(INSTANSI, encoding="utf-8")
+    result = rekap(inp, out)
+    cert = flat(pages(out / "sertifikat_2025" / "Dinas Uji.pdf")[0])
+    assert "PEMERINTAH KABUPATEN UJI BADAN KEPEGAWAIAN DAERAH UJI Jl. Merdeka 1" in cert
+    assert "Hj. Ratna Sari, S.H. NIP. 197001011995032001" in cert
+    assert "Kota Uji, 15 Januari 2026" in cert
+    kartu = flat(pages(out / "kartu_2025" / "Dinas Uji.pdf")[-1])
+    assert (
+        "Atasan Langsung (Kepala Dinas Uji)" in kartu
+        and "(Ir. Bambang Wijaya) NIP. 196901011994031001" in kartu
+    )
+    lain = flat(pages(out / "kartu_2025" / "Dinas Lain.pdf")[-1])
+    assert "Atasan Langsung (....." in lain  # no atasan named: blank lines to sign by hand
+    assert not any("instansi.toml" in w for w in result.warnings)
+    assert "instansi.toml" not in result.skipped and not result.report["File"].eq("instansi.toml").any()
+
+
+def test_a_broken_instansi_toml_is_a_usage_error(folders, capsys):
+    inp, out = folders
+    sessions(inp)
+    (inp / "instansi.toml").write_text('nama_instansi = "BKD"\nkepala = "x"\n', encoding="utf-8")
+    assert cli.main(["rekap", "--input", str(inp), "--output", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"Kesalahan penggunaan: '{inp / 'instansi.toml'}': kunci tidak dikenal: kepala.\n"
+    )
+
+
+def test_dokumen_reprints_with_the_new_signatory_and_keeps_the_old_pdfs(folders, capsys):
+    inp, out = folders
+    sessions(inp)
+    rekap(inp, out)
+    before = (out / "sertifikat_2025" / "Dinas Uji.pdf").read_bytes()
+    (inp / "instansi.toml").write_text(INSTANSI, encoding="utf-8")
+    assert cli.main(["dokumen", "--output", str(out), "--input", str(inp)]) == 0
+    assert capsys.readouterr().out.startswith("Dokumen ditulis: 4 berkas PDF")
+    assert "Hj. Ratna Sari" in pages(out / "sertifikat_2025" / "Dinas Uji.pdf")[0]
+    archived = list((out / "riwayat").glob("*/sertifikat_2025/Dinas Uji.pdf"))
+    assert [p.read_bytes() for p in archived] == [before]
+    manifest = json.loads((out / "manifest_2025.json").read_text(encoding="utf-8"))
+    listed = {o["path"]: o["sha256"] for o in manifest["outputs"]}
+    fresh = hashlib.sha256((out / "sertifikat_2025" / "Dinas Uji.pdf").read_bytes()).hexdigest()
+    assert listed["sertifikat_2025/Dinas Uji.pdf"] == fresh
+    assert "rekap_2025.xlsx" in listed
+
+
+def test_dokumen_without_a_run_says_so(tmp_path, capsys):
+    assert cli.main(["dokumen", "--output", str(tmp_path)]) == 2
+    assert "Tidak ada hasil run di --output" in capsys.readouterr().err
+
+
+def test_documents_are_the_same_bytes_for_the_same_input(folders, tmp_path):
+    inp, out = folders
+    sessions(inp)
+    rekap(inp, out)
+    rekap(inp, tmp_path / "again")
+    for name in ("sertifikat_2025/Dinas Uji.pdf", "kartu_2025/Dinas Lain.pdf"):
+        assert (out / name).read_bytes() == (tmp_path / "again" / name).read_bytes()
+
+
+def test_the_example_settings_load(tmp_path):
+    path = tmp_path / "instansi.toml"
+    path.write_text(EXAMPLE, encoding="utf-8")
+    loaded = load_instansi(path)
+    assert loaded.kota == "Nganjuk" and loaded.penandatangan.nip == "197001011995031001"
+
+
+def test_template_writes_the_example_beside_it(tmp_path, capsys):
+    assert cli.main(["template", "--output", str(tmp_path / "template_opd.xlsx")]) == 0
+    assert load_instansi(tmp_path / "instansi_contoh.toml").atasan_of("Dinas Kesehatan") is None
+    assert capsys.readouterr().out.endswith(
+        f"Contoh pengaturan instansi: {tmp_path / 'instansi_contoh.toml'}\n"
+    )
+
+
+def test_jp_prints_as_the_recap_holds_it():
+    from pipeline.documents import jp_text
+
+    assert [jp_text(v) for v in (20, 20.0, 28.8, 2.25, 1 / 3, None)] == [
+        "20",
+        "20",
+        "28.8",
+        "2.25",
+        "0.33",
+        "0",
+    ]
