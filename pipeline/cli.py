@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from pipeline.instansi import EXAMPLE as INSTANSI_EXAMPLE
+from pipeline.profile_check import describe
 from pipeline.profiles import DEFAULT_PROFILE, ProfileError, available_profiles, load_profile
 from pipeline.reprint import reprint
 from pipeline.run import RunConfig, RunResult, default_jobs, run
@@ -66,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
             help="folder hasil (bawaan: output); dibuat bila belum ada",
         )
         sub.add_argument("--year", help="tahun laporan, mis. 2025 (bawaan: dari berkas)")
-        sub.add_argument("--profile", default=DEFAULT_PROFILE, help="profil aturan JP")
+        sub.add_argument(
+            "--profile", default=DEFAULT_PROFILE, help="profil aturan JP: id atau path berkas .toml"
+        )
         sub.add_argument("--roster", type=Path, help="berkas Data Pegawai")
         sub.add_argument(
             "--instansi", type=Path, help="pengaturan instansi (bawaan: instansi.toml di folder masukan)"
@@ -85,7 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="tulis template OPD")
     template.add_argument("--output", required=True, type=Path, help="berkas template yang ditulis")
     template.add_argument("--profile", default=DEFAULT_PROFILE, help="profil aturan JP")
-    commands.add_parser("profiles", help="daftar profil aturan")
+    profiles = commands.add_parser("profiles", help="daftar profil aturan, atau periksa satu berkas profil")
+    profiles.add_argument(
+        "--check", type=Path, help="berkas profil .toml yang diperiksa (lihat docs/profil.md)"
+    )
     return parser
 
 
@@ -113,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(args: argparse.Namespace) -> int:
+    if args.command == "profiles" and args.check is not None:
+        print(describe(load_profile(str(args.check))))
+        return EXIT_OK
     if args.command == "profiles":
         for profile_id in available_profiles():
             profile = load_profile(profile_id)

@@ -203,7 +203,11 @@ def convert_jp(acts: pd.DataFrame, profile: Profile) -> pd.Series:
     per_day = fixed * days
     has_intl_cap = params["cap_int"].notna().to_numpy()
     cap = (
-        pd.Series(np.where(intl & has_intl_cap, params["cap_int"], params["cap_nat"]), index=acts.index)
+        pd.Series(
+            np.where(intl & has_intl_cap, params["cap_int"], params["cap_nat"]),
+            index=acts.index,
+            dtype="float64",
+        )
         * days
     )
     programme = acts["jp_program"].where(acts["jp_program"].ge(0))

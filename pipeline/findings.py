@@ -256,8 +256,8 @@ _RULES = [
         "LATE_REPORT",
         "Terlambat dilaporkan",
         PERINGATAN,
-        "Diserahkan {detail}, lebih dari 1 bulan setelah kegiatan {value}.",
-        "Laporkan kegiatan paling lambat 1 bulan setelah pelaksanaan.",
+        "Diserahkan {detail} setelah kegiatan {value}.",
+        "Laporkan kegiatan dalam batas waktu pedoman (sheet Petunjuk template menyebutnya).",
         False,
     ),
     Rule(

@@ -73,7 +73,12 @@ def build_manifest(
     return {
         "program": "rekap-jp",
         "program_version": __version__,
-        "profile": {"id": profile.id, "version": profile.version, "sha256": profile.sha256},
+        "profile": {
+            "id": profile.id,
+            "version": profile.version,
+            "sha256": profile.sha256,
+            **({"path": profile.source} if profile.source else {}),
+        },
         "year": year,
         "inputs": inputs,
         **recon,

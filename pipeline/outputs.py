@@ -66,6 +66,8 @@ def rekap_headline(
         ("Tahun laporan", year),
         ("Profil aturan", f"{profile.id} ({profile.name})"),
         ("Dasar hukum", profile.basis),
+        *((("Dasar hukum kegiatan lain", profile.other_basis),) if profile.other_basis else ()),
+        ("Dasar indikator IP ASN", profile.ip_asn_basis),
         *file_counts,
         ("Baris kegiatan dibaca", recon["rows_read"]),
         *((status, recon[STATUS_KEYS[status]]) for status in REPORT_ORDER),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from pipeline.terms import JENIS_JABATAN, STRUKTURAL
@@ -17,6 +18,7 @@ UNITS = frozenset({"sesi", "kegiatan", "hari", "semester", "program"})
 KARTU_KLASIKAL = ("Pelatihan", "Sosialisasi", "Workshop", "Klasikal Lainnya")
 KARTU_NON_KLASIKAL = ("Coaching", "Mentoring", "Non Klasikal Lainnya")
 KARTU_COLUMNS = KARTU_KLASIKAL + KARTU_NON_KLASIKAL
+KARTU_GROUPS = {"klasikal": KARTU_KLASIKAL, "non klasikal": KARTU_NON_KLASIKAL}  # Lampiran III's two groups
 SESSION_ACTIVITIES = ("coaching", "mentoring")
 
 _TOP_KEYS = {
@@ -44,7 +46,7 @@ _ACTIVITY_KEYS = {
     "max_jp_per_day_international",
     "aliases",
 }
-_IP_KEYS = {"basis", "dimensions", "categories", "indicator_20jp"}
+_IP_KEYS = {"basis", "indicator_20jp"}
 
 
 class ProfileError(ValueError):
@@ -78,8 +80,9 @@ class Profile:
     report_deadline_months: int | None
     activities: dict[str, Activity]
     indicator_20jp: dict[str, float]
-    ip_asn: dict[str, Any]
+    ip_asn_basis: str  # the regulation the indicator comes from (Peraturan BKN 8/2019), on Ringkasan
     sha256: str = ""
+    source: str = ""  # the TOML file's path when the profile is not a shipped one
     alias_index: dict[str, str] = field(default_factory=dict)
     # True where the regulation names coachee and mentee as PNS: a PPPK recipient gets PENERIMA_PPPK
     session_recipients_pns_only: bool = False
@@ -105,12 +108,25 @@ def available_profiles() -> list[str]:
     return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
-def load_profile(profile_id: str) -> Profile:
-    if profile_id not in available_profiles():
-        known = ", ".join(available_profiles())
-        raise ProfileError(f"Profil '{profile_id}' tidak dikenal. Profil yang tersedia: {known}.")
-    raw = resources.files("pipeline").joinpath(PROFILE_DIR, f"{profile_id}.toml").read_bytes()
-    return parse_profile(raw, source=f"{profile_id}.toml")
+def load_profile(name: str) -> Profile:
+    """A shipped profile by its id, or any region's own profile by the path of its TOML file."""
+    if name in available_profiles():
+        raw = resources.files("pipeline").joinpath(PROFILE_DIR, f"{name}.toml").read_bytes()
+        return parse_profile(raw, source=f"{name}.toml")
+    path = Path(name)
+    if path.suffix.lower() == ".toml" or path.is_file():
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise ProfileError(f"Berkas profil '{name}' tidak ada.") from exc
+        except OSError as exc:
+            raise ProfileError(f"Berkas profil '{name}' tidak dapat dibaca ({exc.strerror or exc}).") from exc
+        return replace(parse_profile(raw, source=path.name), source=str(path.resolve()))
+    known = ", ".join(available_profiles())
+    raise ProfileError(
+        f"Profil '{name}' tidak dikenal. Profil yang tersedia: {known}; atau berikan path berkas profil .toml "
+        "(lihat docs/profil.md)."
+    )
 
 
 def parse_profile(raw: bytes, source: str = "<profile>") -> Profile:
@@ -149,7 +165,7 @@ def parse_profile(raw: bytes, source: str = "<profile>") -> Profile:
         session_recipients_pns_only=bool(data.get("session_recipients_pns_only", False)),
         activities=activities,
         indicator_20jp=indicator,
-        ip_asn=ip,
+        ip_asn_basis=str(ip.get("basis", "")),
         sha256=hashlib.sha256(raw).hexdigest(),
         alias_index=_alias_index(activities, source),
     )
@@ -165,8 +181,13 @@ def _parse_activity(key: str, spec: dict[str, Any], source: str) -> Activity:
         raise ProfileError(f"{where}: unit '{spec['unit']}' tidak dikenal ({', '.join(sorted(UNITS))}).")
     if spec["kartu_column"] not in KARTU_COLUMNS:
         raise ProfileError(f"{where}: kartu_column '{spec['kartu_column']}' bukan kolom Kartu Pengendalian.")
-    if spec["category"] not in ("klasikal", "non klasikal"):
+    if spec["category"] not in KARTU_GROUPS:
         raise ProfileError(f"{where}: category harus 'klasikal' atau 'non klasikal'.")
+    if spec["kartu_column"] not in KARTU_GROUPS[spec["category"]]:
+        raise ProfileError(
+            f"{where}: kartu_column '{spec['kartu_column']}' bukan kolom kelompok {spec['category']} "
+            f"({', '.join(KARTU_GROUPS[spec['category']])})."
+        )
     numbers = {
         k: v for k, v in spec.items() if k not in ("label", "category", "kartu_column", "unit", "aliases")
     }

@@ -48,7 +48,8 @@ def reprint(
             "--output",
         )
     try:
-        profile = load_profile(str(manifest.get("profile", {}).get("id", "")))
+        named = manifest.get("profile", {})
+        profile = load_profile(str(named.get("path") or named.get("id", "")))
         instansi = load_instansi(find_settings(instansi_path, input_folder or output))
     except (ProfileError, InstansiError) as exc:
         raise UsageError(str(exc), "--instansi") from exc

@@ -15,13 +15,6 @@ from schemas import REKAP_PEGAWAI_SCHEMA
 
 NOT_APPLICABLE_PPPK = "Tidak berlaku (PPPK)"
 MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
-JP_BINS = (
-    (0, 0, "0 JP"),
-    (0.01, 9.99, "1-9 JP"),
-    (10, 19.99, "10-19 JP"),
-    (20, 39.99, "20-39 JP"),
-    (40, np.inf, ">= 40 JP"),
-)
 
 
 @dataclass
@@ -62,7 +55,7 @@ def build_tables(
         capaian_opd=opd[["Perangkat Daerah", "Jumlah Pegawai", "Memenuhi 20 JP", "Persentase Memenuhi"]],
         belum=belum(per_person),
         indikator=indikator(per_person, profile, batch.roster),
-        jp_distribution=jp_distribution(per_person),
+        jp_distribution=jp_distribution(per_person, profile.yearly_target_jp),
         sessions_per_month=sessions_per_month(acts),
     )
 
@@ -395,9 +388,27 @@ def workforce_gaps(indikator: pd.DataFrame, roster: pd.DataFrame | None) -> Work
     )
 
 
-def jp_distribution(p: pd.DataFrame) -> pd.DataFrame:
-    counts = [int(p["jp_total"].between(low, high).sum()) for low, high, _ in JP_BINS]
-    return pd.DataFrame({"Rentang JP": [label for *_, label in JP_BINS], "Jumlah Pegawai": counts})
+def jp_bins(target: float) -> list[tuple[float, float, str]]:
+    """[low, high) ranges of JP Total around the profile's yearly target t: 0, under t/2, t/2 to t, t to 2t,
+    2t and more (t = 20: 0 · 1-9 · 10-19 · 20-39 · >= 40 JP)."""
+    half, double = target / 2, target * 2
+
+    def whole(x: float) -> str:
+        return f"{x:g}"
+
+    return [
+        (0.0, 1e-9, "0 JP"),
+        (1e-9, half, f"1-{whole(half - 1)} JP"),
+        (half, target, f"{whole(half)}-{whole(target - 1)} JP"),
+        (target, double, f"{whole(target)}-{whole(double - 1)} JP"),
+        (double, np.inf, f">= {whole(double)} JP"),
+    ]
+
+
+def jp_distribution(p: pd.DataFrame, target: float) -> pd.DataFrame:
+    bins = jp_bins(target)
+    counts = [int((p["jp_total"].ge(low) & p["jp_total"].lt(high)).sum()) for low, high, _ in bins]
+    return pd.DataFrame({"Rentang JP": [label for *_, label in bins], "Jumlah Pegawai": counts})
 
 
 def sessions_per_month(acts: pd.DataFrame) -> pd.DataFrame:

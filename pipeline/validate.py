@@ -228,7 +228,8 @@ def check_late_report(acts: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     deadline = acts["tanggal"] + pd.DateOffset(months=profile.report_deadline_months)
     late = acts["kind"].isin(SESSION_KINDS) & acts["submitted"].gt(deadline).fillna(False)
     rows = acts[late]
-    return cell_findings(rows, "tanggal", "LATE_REPORT", _dmy(rows["tanggal"]), _dmy(rows["submitted"]))
+    detail = _dmy(rows["submitted"]) + f", lebih dari {profile.report_deadline_months} bulan"
+    return cell_findings(rows, "tanggal", "LATE_REPORT", _dmy(rows["tanggal"]), detail)
 
 
 def check_pppk_recipient(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:

@@ -1,0 +1,122 @@
+"""Rules any region can bring: a profile given as a TOML path, checked with `profiles --check`, and rule
+text (LATE_REPORT, the JP ranges) that follows the profile rather than one regulation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline import cli
+from pipeline.profiles import ProfileError, load_profile
+from pipeline.summarise import jp_bins
+from tests.helpers import A, coaching_row, folders, rekap, sheet_rows, submission
+
+__all__ = ["folders"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def example_profile(folder: Path) -> Path:
+    """The worked example of docs/profil.md, exactly as the document shows it."""
+    text = (ROOT / "docs" / "profil.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(.*?)```", text, re.S)
+    assert block is not None
+    path = folder / "profil_kabupaten_contoh.toml"
+    path.write_text(block.group(1), encoding="utf-8")
+    return path
+
+
+def test_the_documented_example_checks_and_prints_its_conversion_table(tmp_path, capsys):
+    path = example_profile(tmp_path)
+    assert cli.main(["profiles", "--check", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == [
+        "Profil kabupaten-contoh-2026: Kabupaten Contoh 2026 (versi 2026.1)",
+        "Dasar: Peraturan Bupati Contoh Nomor 7 Tahun 2026 tentang Pedoman Coaching dan Mentoring",
+        "Target setahun: 20 JP. Batas pelaporan: 2 bulan setelah kegiatan.",
+    ]
+    rows = {line.split("|")[0].strip(): [c.strip() for c in line.split("|")] for line in lines[5:]}
+    assert rows["Coaching"] == [
+        "Coaching",
+        "non klasikal",
+        "Coaching",
+        "sesi",
+        "3 JP/sesi",
+        "3 JP/sesi",
+        "2 sesi/bulan",
+    ]
+    assert rows["Pelatihan Teknis"][4:6] == ["JP program", "JP program x 1,2"]
+
+
+def test_a_run_with_a_profile_file_uses_its_rules_and_records_its_path(folders, tmp_path):
+    inp, out = folders
+    path = example_profile(tmp_path)
+    rows = [coaching_row(dt.date(2025, 3, 3)), coaching_row(dt.date(2025, 3, 10))]
+    submission(inp, "uji.xlsx", coaching=rows, submitted=dt.date(2025, 5, 4))
+    result = rekap(inp, out, profile=str(path))
+    people = {r["NIP"]: r for r in sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai")}
+    assert people[A]["JP Coaching"] == 6  # 3 JP a session under this Perbup
+    late = result.report[result.report["Kode"].eq("LATE_REPORT")]
+    assert late["Pesan"].tolist() == [
+        "Diserahkan 04/05/2025, lebih dari 2 bulan setelah kegiatan 03/03/2025."
+    ]
+    manifest = json.loads((out / "manifest_2025.json").read_text(encoding="utf-8"))
+    assert manifest["profile"]["id"] == "kabupaten-contoh-2026"
+    assert manifest["profile"]["path"] == str(path.resolve())
+
+
+def test_exactly_two_months_late_is_not_late(folders, tmp_path):
+    inp, out = folders
+    submission(inp, "uji.xlsx", coaching=[coaching_row(dt.date(2025, 3, 3))], submitted=dt.date(2025, 5, 3))
+    result = rekap(inp, out, profile=str(example_profile(tmp_path)))
+    assert not result.report["Kode"].eq("LATE_REPORT").any()
+
+
+def test_late_report_names_the_shipped_profiles_month(folders):
+    inp, out = folders
+    submission(inp, "uji.xlsx", coaching=[coaching_row(dt.date(2025, 3, 3))], submitted=dt.date(2025, 4, 4))
+    late = rekap(inp, out).report.query("Kode == 'LATE_REPORT'")
+    assert late["Pesan"].tolist() == [
+        "Diserahkan 04/04/2025, lebih dari 1 bulan setelah kegiatan 03/03/2025."
+    ]
+    assert late["Saran Perbaikan"].tolist() == [
+        "Laporkan kegiatan dalam batas waktu pedoman (sheet Petunjuk template menyebutnya)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (('kartu_column = "Sosialisasi"', 'kartu_column = "Coaching"'),
+         "profil_kabupaten_contoh.toml [activities.seminar]: kartu_column 'Coaching' bukan kolom kelompok "
+         "klasikal (Pelatihan, Sosialisasi, Workshop, Klasikal Lainnya)."),
+        (("max_per_month = 2\naliases = [\"coaching\"]", "aliases = [\"coaching\"]"),
+         "profil_kabupaten_contoh.toml: kegiatan 'coaching' harus punya max_per_month."),
+        (('unit = "hari"', 'unit = "jam"'),
+         "profil_kabupaten_contoh.toml [activities.seminar]: unit 'jam' tidak dikenal "
+         "(hari, kegiatan, program, semester, sesi)."),
+    ],
+)  # fmt: skip
+def test_a_broken_profile_file_is_one_indonesian_sentence(tmp_path, capsys, edit, message):
+    path = example_profile(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace(*edit, 1), encoding="utf-8")
+    assert cli.main(["profiles", "--check", str(path)]) == 2
+    assert capsys.readouterr().err == f"Kesalahan penggunaan: {message}\n"
+
+
+def test_an_unknown_profile_name_points_to_files_too():
+    with pytest.raises(ProfileError, match=re.escape("atau berikan path berkas profil .toml")):
+        load_profile("kabupaten-lain")
+    with pytest.raises(ProfileError, match=re.escape("Berkas profil 'tidak/ada.toml' tidak ada.")):
+        load_profile("tidak/ada.toml")
+
+
+def test_jp_ranges_follow_the_yearly_target():
+    assert [label for *_, label in jp_bins(20)] == ["0 JP", "1-9 JP", "10-19 JP", "20-39 JP", ">= 40 JP"]
+    assert [label for *_, label in jp_bins(30)] == ["0 JP", "1-14 JP", "15-29 JP", "30-59 JP", ">= 60 JP"]
+    low, high = jp_bins(20)[3][:2]
+    assert low <= 20 < high and not high > 40  # exactly 20 JP is "20-39", exactly 40 is ">= 40"
