@@ -68,12 +68,19 @@ def cell_marks(report: pd.DataFrame, header_rows: dict[str, int]) -> list[Mark]:
         col="A",
     )
     cells = pd.concat([at_cell, collapsed], ignore_index=True)
-    marks = []
-    for (sheet, row, column), group in cells.groupby(["Sheet", "r", "col"], sort=True):
-        level = KESALAHAN if group["Tingkat"].eq(KESALAHAN).any() else PERINGATAN
-        notes = (f"{m}\nSaran: {h}" for m, h in zip(group["Pesan"], group["Saran Perbaikan"], strict=True))
-        marks.append(Mark(str(sheet), int(str(row)), str(column), level, "\n\n".join(notes)[:30000]))
-    return marks
+    cells = cells.assign(
+        note=cells["Pesan"].astype(str) + "\nSaran: " + cells["Saran Perbaikan"].astype(str),
+        bad=cells["Tingkat"].eq(KESALAHAN),
+    )
+    grouped = cells.groupby(["Sheet", "r", "col"], sort=True).agg(
+        note=("note", "\n\n".join), bad=("bad", "any")
+    )
+    return [
+        Mark(str(sheet), int(str(row)), str(column), KESALAHAN if bad else PERINGATAN, note[:30000])
+        for (sheet, row, column), note, bad in zip(
+            grouped.index, grouped["note"], grouped["bad"], strict=True
+        )
+    ]
 
 
 def _mark_with_openpyxl(source: Path, target: Path, marks: list[Mark]) -> None:

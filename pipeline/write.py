@@ -23,6 +23,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from pipeline.sheetxml import Body, Styles, splice
 from pipeline.terms import BELUM, OUTPUT_MARK, STATUS_COLUMN, TERPENUHI
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -31,6 +32,8 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Above this many rows a workbook is written in xlsxwriter's constant_memory mode (rows flushed as written):
 # slower per cell, but memory stays flat at a million rows.
 CONSTANT_MEMORY_ROWS = 300_000
+# A table this long is written by pipeline.sheetxml (vectorised, spliced in after close), not cell by cell.
+SPLICE_ROWS = 2_000
 MAX_WIDTH = 60
 # Column-width units that still print legibly on one landscape A4 page when fitted to its width.
 PRINTABLE_WIDTH = 170
@@ -79,13 +82,17 @@ def open_workbook(
         try:
             yield book
         finally:
+            styles = book.styles() if book.bodies else None
             workbook.close()
+        if styles is not None:
+            splice(temp, book.bodies, styles)
 
 
 @dataclass
 class Book:
     workbook: xlsxwriter.Workbook
     widths: dict[tuple[str, int], float] = field(default_factory=dict)  # (sheet, column) -> width set
+    bodies: list[Body] = field(default_factory=list)  # large tables' rows, spliced in after close
 
     def __post_init__(self) -> None:
         add = self.workbook.add_format
@@ -107,6 +114,12 @@ class Book:
         self.wrap = add({"text_wrap": True, "valign": "top", "indent": 1})
         self.left = add({"align": "left", "text_wrap": True, "valign": "top", "num_format": "@"})
         self.left_number = add({"align": "left"})
+
+    def styles(self) -> Styles:
+        """The xf index of each format a spliced cell can take (assigned now, so styles.xml lists them)."""
+        index = {name: getattr(self, name)._get_xf_index() for name in ("text", "wrap", "date", "integer",
+                 "number", "percent")}  # fmt: skip
+        return Styles(**index)
 
     def sheet(self, name: str, fit_width: bool = True) -> Worksheet:
         ws = self.workbook.add_worksheet(name)
@@ -234,13 +247,18 @@ def write_frame(
     percent: tuple[str, ...] = (), wrap: tuple[str, ...] = (),
 ) -> int:  # fmt: skip
     """Write header + rows from (first_row, first_col), row by row (constant_memory allows no other order)."""
-    plans = [_plan_column(book, ws, frame[name], name in percent, name in wrap) for name in frame.columns]
     widths = [_width(frame[name], str(name), name in wrap) for name in frame.columns]
     heights = _row_heights(
         frame, [n for n in frame.columns if n in wrap], dict(zip(frame.columns, widths, strict=True))
     )
     for offset, name in enumerate(frame.columns):
         ws.write_string(first_row, first_col + offset, str(name), book.header)
+    if len(frame) >= SPLICE_ROWS and first_row == 0:
+        # serialised column by column after close (pipeline.sheetxml): no Python call per cell
+        book.bodies.append(Body(ws.index + 1, frame, first_row + 2, first_col, percent, wrap, heights))
+        _set_widths(book, ws, first_col, widths)
+        return first_row + 1 + len(frame)
+    plans = [_plan_column(book, ws, frame[name], name in percent, name in wrap) for name in frame.columns]
     columns = [(first_col + offset, plan.values, plan.write, plan.fmt) for offset, plan in enumerate(plans)]
     for i in range(len(frame)):
         row = first_row + 1 + i
@@ -250,12 +268,16 @@ def write_frame(
             value = values[i]
             if value is not None:
                 write(row, col, value, fmt)
+    _set_widths(book, ws, first_col, widths)
+    return first_row + 1 + len(frame)
+
+
+def _set_widths(book: Book, ws: Worksheet, first_col: int, widths: list[float]) -> None:
     for offset, width in enumerate(widths):
         # several tables on one sheet (Ringkasan) share columns: each column fits the widest of them
         col = first_col + offset
         book.widths[(ws.name, col)] = max(width, book.widths.get((ws.name, col), 0.0))
         ws.set_column(col, col, book.widths[(ws.name, col)])
-    return first_row + 1 + len(frame)
 
 
 def _row_heights(frame: pd.DataFrame, wrapped: list[str], widths: dict[str, float]) -> list[int] | None:

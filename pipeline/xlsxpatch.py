@@ -9,6 +9,7 @@ caller falls back to openpyxl.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import zipfile
 from collections import defaultdict
@@ -253,26 +254,36 @@ def _restyle_row(
     levels: dict[tuple[int, str], str],
     style_for: StyleFor,
 ) -> str:
-    element = re.sub(r'\sspans="[^"]*"', "", element, count=1)
+    """Restyle the marked cells of one <row>, inserting empty cells in column order where there are none.
+    The row's cells are found in one pass (a regex per cell recompiled for every reference was 0.3 s for
+    900 marks)."""
+    element = _SPANS.sub("", element, count=1)
+    found = {m.group(1): m for m in _cell_tag(p).finditer(element)}
+    edits: list[tuple[int, int, int, str]] = []  # (start, end, column index, replacement)
     for column in columns:
-        ref = f"{column}{row}"
-        found = re.search(rf'<{p}c\b[^>]*?\sr="{ref}"[^>]*?(/?)>', element)
-        if found:
-            tag = found.group(0)
-            current = re.search(r'\ss="(\d+)"', tag)
+        match = found.get(column)
+        if match is not None:
+            tag = match.group(0)
+            current = _STYLE_ATTR.search(tag)
             style = style_for(int(current.group(1)) if current else 0, levels[(row, column)])
-            element = element[: found.start()] + _set_attr(tag, "s", str(style)) + element[found.end() :]
+            edits.append((match.start(), match.end(), column_index(column), _set_attr(tag, "s", str(style))))
             continue
         style = style_for(0, levels[(row, column)])
-        cell = f'<{p}c r="{ref}" s="{style}"/>'
-        later = [
-            m.start()
-            for m in re.finditer(rf'<{p}c\b[^>]*?\sr="([A-Z]+){row}"', element)
-            if column_index(m.group(1)) > column_index(column)
-        ]
-        at = later[0] if later else element.rindex(f"</{p}row>")
-        element = element[:at] + cell + element[at:]
+        later = [m.start() for c, m in found.items() if column_index(c) > column_index(column)]
+        at = min(later) if later else element.rindex(f"</{p}row>")
+        edits.append((at, at, column_index(column), f'<{p}c r="{column}{row}" s="{style}"/>'))
+    for start, stop, _, text in sorted(edits, reverse=True):  # from the back: earlier offsets stay valid
+        element = element[:start] + text + element[stop:]
     return element
+
+
+_SPANS = re.compile(r'\sspans="[^"]*"')
+_STYLE_ATTR = re.compile(r'\ss="(\d+)"')
+
+
+@functools.cache
+def _cell_tag(p: str) -> re.Pattern[str]:
+    return re.compile(rf'<{p}c\b[^>]*?\sr="([A-Z]+)\d+"[^>]*?/?>')
 
 
 def _add_legacy_drawing(xml: str) -> str:

@@ -5,6 +5,7 @@ import datetime as dt
 import zipfile
 
 import openpyxl
+import pytest
 from helpers import A, B, coaching_row, rekap, submission
 
 D = dt.date
@@ -88,16 +89,18 @@ def test_wide_sheets_print_at_full_size_narrow_ones_fit_the_page(folders):
     assert detail.print_title_rows == "$1:$1" and detail.page_setup.orientation == "landscape"
 
 
-def test_outputs_of_a_second_round_open_in_libreoffice(folders, tmp_path):
-    """Runs where LibreOffice is installed (CI has none): every workbook converts, so it opens unrepaired."""
+@pytest.mark.parametrize("spliced", [False, True])
+def test_outputs_of_a_second_round_open_in_libreoffice(folders, tmp_path, monkeypatch, spliced):
+    """Runs where LibreOffice is installed (CI has none): every workbook converts, so it opens unrepaired;
+    `spliced`: every table written by pipeline.sheetxml, as the large ones are."""
     import shutil
     import subprocess
-
-    import pytest
 
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
+    if spliced:
+        monkeypatch.setattr("pipeline.write.SPLICE_ROWS", 1)
     inp, out = folders
     submission(inp, "a.xlsx", opd="Dinas Uji", coaching=[coaching_row(D(2025, 1, 3)), coaching_row("salah")])
     rekap(inp, out)

@@ -58,6 +58,8 @@ def test_a_run_with_spawned_workers_matches_a_serial_one(tmp_path):
 
 def test_the_installed_command_is_rekap_jp():
     command = Path(sys.executable).with_name("rekap-jp")
-    done = subprocess.run([str(command), "profiles"], capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [str(command), "profiles"], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("nganjuk-2025 (bawaan): Kabupaten Nganjuk 2025.")
