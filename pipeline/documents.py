@@ -273,8 +273,8 @@ def _kartu_file(path: Path, rows: pd.DataFrame, letter: Letter) -> None:
     styles = _styles()
     opd = printable(rows["Perangkat Daerah"].iloc[0])
     doc = SimpleDocTemplate(
-        str(path), pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm, topMargin=1.5 * cm,
-        bottomMargin=1.5 * cm, title=f"Kartu Pengendalian 20 JP {opd} {letter.year}", author="rekap-jp",
+        str(path), pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm, topMargin=1.2 * cm,
+        bottomMargin=1.2 * cm, title=f"Kartu Pengendalian 20 JP {opd} {letter.year}", author="rekap-jp",
         invariant=1,
     )  # fmt: skip
     story: list[Any] = [
@@ -282,7 +282,7 @@ def _kartu_file(path: Path, rows: pd.DataFrame, letter: Letter) -> None:
         Paragraph(f"Perangkat Daerah: {escape(opd)} &nbsp;&nbsp; Tahun: {letter.year}", styles["text"]),
         Spacer(1, 0.3 * cm),
         _kartu_table(rows, styles, doc.width),
-        Spacer(1, 0.6 * cm),
+        Spacer(1, 0.4 * cm),
         KeepTogether(_kartu_signature(letter, letter.instansi.atasan_of(opd), styles)),
     ]
     doc.build(story)
@@ -353,12 +353,13 @@ def _kartu_signature(letter: Letter, atasan: Person | None, styles: dict[str, Pa
         escape(printable(letter.place_date)),
         "Mengetahui,",
         f"Atasan Langsung ({escape(jabatan)})",
-        "<br/><br/><br/>",
+        "<br/><br/>",
         f"({escape(nama)})",
         f"NIP. {escape(nip)}",
     ]
     block = Table([[Paragraph(line, text)] for line in lines], colWidths=[11 * cm], hAlign="RIGHT")
-    block.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1)]))
+    padding = [(side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "TOPPADDING", "BOTTOMPADDING")]
+    block.setStyle(TableStyle(padding))
     return [block]
 
 
