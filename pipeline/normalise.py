@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -280,33 +281,14 @@ def name_key(names: pd.Series) -> pd.Series:
 
 def collect(workbooks: list[WorkbookData]) -> Batch:
     """Concatenate the raw sheets of every workbook and type every column."""
-    frames: dict[str, list[pd.DataFrame]] = {
-        k: [] for k in (*layout.ACTIVITY_KINDS, *layout.EVALUATION_KINDS)
-    }
-    roster_frames: list[pd.DataFrame] = []
-    unit_frames: list[pd.DataFrame] = []
-    file_findings: list[dict[str, object]] = []
     submissions = submissions_of(workbooks)
-    opd_of = dict(zip(submissions["file"], submissions["opd"], strict=True))
-    for book in workbooks:
-        file_findings.extend(book.findings)
-        opd = opd_of[book.rel]
-        submitted = book.identitas.get("tanggal_penyerahan", "")
-        tahun = book.identitas.get("tahun", "")
-        for sheet in book.sheets:
-            frame = sheet.frame.assign(file=book.rel, sheet=sheet.name, kind=sheet.kind)
-            if sheet.kind in (layout.ROSTER, layout.PETA_UNOR):  # their own Perangkat Daerah columns
-                (roster_frames if sheet.kind == layout.ROSTER else unit_frames).append(frame)
-                continue
-            frame = frame.assign(
-                opd=opd, submitted_raw=[submitted] * len(frame), tahun_raw=[tahun] * len(frame)
-            )
-            frames[sheet.kind].append(frame)
+    frames = _sheets_by_kind(workbooks, dict(zip(submissions["file"], submissions["opd"], strict=True)))
     activities = _concat(
         frames[layout.COACHING] + frames[layout.MENTORING] + frames[layout.LAIN], start_uid=1
     )
     evaluations = _concat(frames[layout.EVALUASI], start_uid=len(activities) + 1)
     assessments = _concat(frames[layout.PENILAIAN], start_uid=len(activities) + len(evaluations) + 1)
+    roster_frames, unit_frames = frames[layout.ROSTER], frames[layout.PETA_UNOR]
     roster_rows = _concat(roster_frames, start_uid=len(activities) + len(evaluations) + len(assessments) + 1)
     typed = type_activities(activities)
     roster_frame = _type_roster(roster_rows, submissions, unit_frames) if len(roster_frames) else None
@@ -318,9 +300,28 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
         roster=roster_frame,
         layout=layout_of(workbooks),
         submissions=submissions,
-        file_findings=file_findings,
+        file_findings=[finding for book in workbooks for finding in book.findings],
         workbooks=workbooks,
     )
+
+
+def _sheets_by_kind(workbooks: list[WorkbookData], opd_of: dict[str, str]) -> dict[str, list[pd.DataFrame]]:
+    """Every sheet read, by kind, with its file and sheet name; a submission's rows also carry the file's
+    OPD, Tanggal Penyerahan and Tahun (the roster and Peta Unor keep their own Perangkat Daerah column)."""
+    frames: dict[str, list[pd.DataFrame]] = defaultdict(list)
+    for book in workbooks:
+        submitted = book.identitas.get("tanggal_penyerahan", "")
+        tahun = book.identitas.get("tahun", "")
+        for sheet in book.sheets:
+            frame = sheet.frame.assign(file=book.rel, sheet=sheet.name, kind=sheet.kind)
+            if sheet.kind not in _BKPSDM_KINDS:
+                frame = frame.assign(
+                    opd=opd_of[book.rel],
+                    submitted_raw=[submitted] * len(frame),
+                    tahun_raw=[tahun] * len(frame),
+                )
+            frames[sheet.kind].append(frame)
+    return frames
 
 
 def _type_roster(

@@ -136,7 +136,6 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
     with timer("compute"):
         computed = compute(batch, findings, profile, year)
         tables = build_tables(batch, computed.activities, computed.evaluations, profile, year)
-        gaps = workforce_gaps(tables.indikator, batch.roster)
         report = report_frame(computed.findings, batch.layout, batch.submissions.set_index("file")["opd"])
     with timer("write"):
         letter = Letter(instansi, profile.basis, year, config.today)
@@ -154,14 +153,24 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
         report_folder=written.report_folder(),
         changed=changed,
         skipped=[f.rel for f in files if not f.is_workbook],
-        warnings=[
-            *year_warnings(config.year, year, batch.submissions),
-            *roster_warnings(gaps, batch.roster, year),
-            *([] if config.validate_only else settings_warnings(instansi)),
-        ],
+        warnings=run_warnings(
+            config, year, batch, gaps := workforce_gaps(tables.indikator, batch.roster), letter
+        ),
         gaps=gaps,
         timings=timer.timings,
     )
+
+
+def run_warnings(
+    config: RunConfig, year: int, batch: Batch, gaps: WorkforceGaps, letter: Letter
+) -> list[str]:
+    """What the analyst reads under the summary table: a doubtful YEAR, what the roster could not say, and
+    documents printed with placeholders."""
+    return [
+        *year_warnings(config.year, year, batch.submissions),
+        *roster_warnings(gaps, batch.roster, year),
+        *([] if config.validate_only else settings_warnings(letter.instansi)),
+    ]
 
 
 def check_usage(config: RunConfig) -> Profile:
