@@ -14,6 +14,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from pipeline.instansi import EXAMPLE, SETTINGS_NAME
 from pipeline.profiles import load_profile
 from pipeline.template import write_template
 from pipeline.write import FIXED_CREATED, WORKBOOK_OPTIONS
@@ -391,6 +392,8 @@ def main() -> None:
     retyped = opd_rows(people, opd, rng)["coaching"]
     (args.output / "kiriman_bappeda").mkdir(exist_ok=True)
     write_retyped(args.output / "kiriman_bappeda" / f"{slug}_coaching_2025.xlsx", people, opd, retyped)
+    # BKPSDM's own settings for the certificates and Kartu PDFs (the example `make template` writes)
+    (args.output / SETTINGS_NAME).write_text(EXAMPLE, encoding="utf-8")
     (args.output / "scan_surat_pengantar.pdf").write_bytes(
         b"%PDF-1.4\n% contoh pindaian surat pengantar\n%%EOF\n"
     )
