@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from pipeline.discover import InputFile
 from pipeline.findings import REPORT_COLUMNS, RULES
 from pipeline.layout import SCORE_FIELDS, score_note
+from pipeline.mark import write_marked_copy
 from pipeline.profiles import Profile
 from pipeline.summarise import DETAIL_COLUMNS, Tables
 from pipeline.terms import REPORT_ORDER, STATUS_KEYS, TERPENUHI
@@ -176,3 +180,48 @@ def write_findings_report(path: Path, report: pd.DataFrame, title: str) -> None:
         )
         write_frame(book, ws, by_file, row)
         book.table("Temuan", report[REPORT_COLUMNS], wrap=("Pesan", "Saran Perbaikan"))
+
+
+def report_stems(files: list[InputFile]) -> dict[str, str]:
+    """A unique file-name stem per input (folders joined with '__' when two files share a stem)."""
+    stems = [Path(f.rel).stem for f in files]
+    out = {}
+    for f, stem in zip(files, stems, strict=True):
+        name = stem if stems.count(stem) == 1 else Path(f.rel).with_suffix("").as_posix().replace("/", "__")
+        out[f.rel] = re.sub(r'[<>:"\\|?*]', "_", name)
+    return out
+
+
+def write_validation(
+    output: Path, report: pd.DataFrame, files: list[InputFile], sources: dict[str, dict[str, int]],
+    year: int, subfolder: str = "validasi",
+) -> ValidationFiles:  # fmt: skip
+    """Ringkasan, a report per workbook, a marked copy per readable workbook with something to mark.
+
+    `sources`: readable workbook -> its sheets' header rows."""
+    folder = output / subfolder if subfolder else output
+    summary = folder / f"ringkasan_validasi_{year}.xlsx"
+    write_findings_report(summary, report, f"Ringkasan Validasi {year}")
+    made = ValidationFiles(written=[summary])
+    stems = report_stems(files)
+    for f in files:
+        if not f.is_workbook:
+            continue
+        own = report[report["File"].eq(f.rel)]
+        made.reports[f.rel] = folder / f"{stems[f.rel]}_validasi.xlsx"
+        write_findings_report(made.reports[f.rel], own, f"Validasi {f.rel}")
+        to_mark = own[own["Baris"].gt(0)]  # a finding about a whole file or sheet marks no cell
+        if len(to_mark) and f.rel in sources:
+            made.marked[f.rel] = folder / f"{stems[f.rel]}_ditandai.xlsx"
+            write_marked_copy(f.path, made.marked[f.rel], to_mark, sources[f.rel])
+    made.written += [*made.reports.values(), *made.marked.values()]
+    return made
+
+
+@dataclass
+class ValidationFiles:
+    """What write_validation wrote: every file, and per input (rel) its report and its marked copy."""
+
+    written: list[Path]
+    reports: dict[str, Path] = field(default_factory=dict)
+    marked: dict[str, Path] = field(default_factory=dict)

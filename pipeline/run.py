@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -25,15 +24,14 @@ from pipeline.documents import Letter, write_certificates, write_kartu
 from pipeline.findings import KESALAHAN, REJECTING_CODES, concat_findings, file_finding
 from pipeline.instansi import Instansi, InstansiError, find_settings, load_instansi, settings_warnings
 from pipeline.manifest import build_manifest, input_entries, write_manifest
-from pipeline.mark import write_marked_copy
 from pipeline.normalise import Batch, collect
 from pipeline.outputs import (
     ip_asn_sheets,
     rekap_headline,
-    write_findings_report,
     write_ip_asn,
     write_rekap,
     write_unit_map,
+    write_validation,
 )
 from pipeline.profiles import Profile, ProfileError, load_profile
 from pipeline.publish import move_into_place, staged
@@ -458,48 +456,3 @@ def write_side_outputs(
     made = write_validation(output, report, files, sources, year)
     kartu = ip_sheets["Kartu Pengendalian 20 JP"]
     return [ip, *made.written, *write_packages(output, year, submissions, made.reports, made.marked, kartu)]
-
-
-def report_stems(files: list[InputFile]) -> dict[str, str]:
-    """A unique file-name stem per input (folders joined with '__' when two files share a stem)."""
-    stems = [Path(f.rel).stem for f in files]
-    out = {}
-    for f, stem in zip(files, stems, strict=True):
-        name = stem if stems.count(stem) == 1 else Path(f.rel).with_suffix("").as_posix().replace("/", "__")
-        out[f.rel] = re.sub(r'[<>:"\\|?*]', "_", name)
-    return out
-
-
-def write_validation(
-    output: Path, report: pd.DataFrame, files: list[InputFile], sources: dict[str, dict[str, int]],
-    year: int, subfolder: str = "validasi",
-) -> ValidationFiles:  # fmt: skip
-    """Ringkasan, a report per workbook, a marked copy per readable workbook with something to mark.
-
-    `sources`: readable workbook -> its sheets' header rows."""
-    folder = output / subfolder if subfolder else output
-    summary = folder / f"ringkasan_validasi_{year}.xlsx"
-    write_findings_report(summary, report, f"Ringkasan Validasi {year}")
-    made = ValidationFiles(written=[summary])
-    stems = report_stems(files)
-    for f in files:
-        if not f.is_workbook:
-            continue
-        own = report[report["File"].eq(f.rel)]
-        made.reports[f.rel] = folder / f"{stems[f.rel]}_validasi.xlsx"
-        write_findings_report(made.reports[f.rel], own, f"Validasi {f.rel}")
-        to_mark = own[own["Baris"].gt(0)]  # a finding about a whole file or sheet marks no cell
-        if len(to_mark) and f.rel in sources:
-            made.marked[f.rel] = folder / f"{stems[f.rel]}_ditandai.xlsx"
-            write_marked_copy(f.path, made.marked[f.rel], to_mark, sources[f.rel])
-    made.written += [*made.reports.values(), *made.marked.values()]
-    return made
-
-
-@dataclass
-class ValidationFiles:
-    """What write_validation wrote: every file, and per input (rel) its report and its marked copy."""
-
-    written: list[Path]
-    reports: dict[str, Path] = field(default_factory=dict)
-    marked: dict[str, Path] = field(default_factory=dict)
