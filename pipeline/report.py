@@ -10,8 +10,11 @@ from pipeline.findings import render
 from pipeline.read import column_index
 
 
-def report_frame(findings: pd.DataFrame, sheet_layout: pd.DataFrame, opd_of_file: pd.Series) -> pd.DataFrame:
-    """`sheet_layout`: file, sheet, field, letter, header; `opd_of_file`: file -> Perangkat Daerah."""
+def report_frame(
+    findings: pd.DataFrame, sheet_layout: pd.DataFrame, submissions: pd.DataFrame
+) -> pd.DataFrame:
+    """`sheet_layout`: file, sheet, field, letter, header; `submissions`: file, opd (Perangkat Daerah)."""
+    opd_of_file = submissions.set_index("file")["opd"]
     lay = sheet_layout.drop_duplicates(["file", "sheet", "field"]).set_index(["file", "sheet", "field"])
     keys = pd.MultiIndex.from_frame(findings[["file", "sheet", "field"]])
     letters = pd.Series(lay["letter"].reindex(keys).to_numpy(), index=findings.index).fillna("")

@@ -49,6 +49,7 @@ from pipeline.usage import (
     check_roster,
 )
 from pipeline.validate import validate
+from schemas import ACTIVITIES_SCHEMA, FINDINGS_SCHEMA, REPORT_SCHEMA, ROSTER_SCHEMA
 
 CHECK_FOLDER = "periksa"  # where `validate` writes, apart from what `rekap` wrote
 
@@ -125,16 +126,16 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
         workbooks = read_inputs(files, config)
     with timer("normalise"):
         batch = collect(workbooks)
+        check_batch(batch)
         for book in workbooks:  # raw cells are typed now: free them (the largest objects of a big run)
             book.sheets.clear()
         year = config.year or detect_year(batch)
     with timer("validate"):
-        unsupported = [file_finding(f.rel, "FILE_UNSUPPORTED", _suffix(f)) for f in files if f.is_other]
-        findings = concat_findings([pd.DataFrame(unsupported), validate(batch, profile, year, config.today)])
+        findings = all_findings(files, batch, profile, year, config.today)
     with timer("compute"):
         computed = compute(batch, findings, profile, year)
         tables = build_tables(batch, computed.activities, computed.evaluations, profile, year)
-        report = report_frame(computed.findings, batch.layout, batch.submissions.set_index("file")["opd"])
+        report = REPORT_SCHEMA.validate(report_frame(computed.findings, batch.layout, batch.submissions))
     with timer("write"):
         letter = Letter(instansi, profile.basis, year, config.today)
         written = Written(config, profile, year, files, batch, computed, report, letter)
@@ -169,6 +170,22 @@ def run_warnings(
         *roster_warnings(gaps, batch.roster, year),
         *([] if config.validate_only else settings_warnings(letter.instansi)),
     ]
+
+
+def all_findings(
+    files: list[InputFile], batch: Batch, profile: Profile, year: int, today: dt.date
+) -> pd.DataFrame:
+    """Files that are no workbook (FILE_UNSUPPORTED) and every row-level check, as the findings contract."""
+    unsupported = [file_finding(f.rel, "FILE_UNSUPPORTED", _suffix(f)) for f in files if f.is_other]
+    findings = concat_findings([pd.DataFrame(unsupported), validate(batch, profile, year, today)])
+    return FINDINGS_SCHEMA.validate(findings)
+
+
+def check_batch(batch: Batch) -> None:
+    """The normalised frames as the later stages index them (schemas: ACTIVITIES_SCHEMA, ROSTER_SCHEMA)."""
+    ACTIVITIES_SCHEMA.validate(batch.activities)
+    if batch.roster is not None:
+        ROSTER_SCHEMA.validate(batch.roster)
 
 
 def check_usage(config: RunConfig) -> Profile:

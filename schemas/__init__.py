@@ -9,7 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.terms import BELUM, DIHITUNG, STATUSES, TERPENUHI
+from pipeline.findings import KESALAHAN, PERINGATAN, RULES
+from pipeline.layout import ACTIVITY_KINDS
+from pipeline.terms import BELUM, DIHITUNG, JENIS_JABATAN, STATUSES, STRUKTURAL, TERPENUHI
 
 NIP_PATTERN = r"^[0-9]{18}$"
 
@@ -77,4 +79,88 @@ REKAP_PEGAWAI_SCHEMA = pa.DataFrameSchema(
         )
     ],
     strict=False,
+)
+
+
+# ---------------------------------------------------------------------------------- stage contracts
+# The frames that cross a stage, checked where they cross it (pipeline.run): a failure here is a bug of
+# this program, not of a submission, and stops the run before anything is written.
+
+
+def _datetime(series: pd.Series) -> bool:
+    return series.empty or pd.api.types.is_datetime64_any_dtype(series)
+
+
+def _is_text(series: pd.Series) -> bool:
+    return series.empty or pd.api.types.is_string_dtype(series)
+
+
+def _text(nullable: bool = True) -> pa.Column:
+    return pa.Column(None, pa.Check(_is_text, name="is_text"), nullable=nullable)
+
+
+ACTIVITIES_SCHEMA = pa.DataFrameSchema(
+    {
+        "uid": pa.Column("int64", unique=True),
+        "file": _text(nullable=False),
+        "sheet": _text(nullable=False),
+        "row": pa.Column("int64", pa.Check.ge(1)),
+        "kind": pa.Column(None, pa.Check.isin(list(ACTIVITY_KINDS))),
+        "opd": _text(),
+        "tanggal": pa.Column(None, pa.Check(_datetime, name="is_datetime"), nullable=True),
+        "tanggal_selesai": pa.Column(None, pa.Check(_datetime, name="is_datetime"), nullable=True),
+        "submitted": pa.Column(None, pa.Check(_datetime, name="is_datetime"), nullable=True),
+        "nip_penerima": pa.Column("string", nullable=True),
+        "nip_pembimbing": pa.Column("string", nullable=True),
+        "nama_penerima": _text(),
+        "skala": _text(),
+        "jenis_text": _text(),
+        "jp_program": pa.Column("float64", nullable=True),
+        "jumlah_hari": pa.Column("float64", nullable=True),
+    },
+    strict=False,
+    name="normalised activities",
+)
+
+ROSTER_SCHEMA = pa.DataFrameSchema(
+    {
+        "uid": pa.Column("int64", unique=True),
+        "nip": pa.Column("string", nullable=True),
+        "nama": _text(),
+        "opd": _text(),
+        "jenis_jabatan": pa.Column(None, pa.Check.isin([*JENIS_JABATAN, STRUKTURAL]), nullable=True),
+        "status": _text(),
+        "aktif": pa.Column("bool"),
+    },
+    strict=False,
+    name="roster",
+)
+
+FINDINGS_SCHEMA = pa.DataFrameSchema(
+    {
+        "uid": pa.Column("int64"),
+        "file": _text(nullable=False),
+        "sheet": _text(nullable=False),
+        "row": pa.Column("int64", pa.Check.ge(0)),
+        "field": _text(nullable=False),
+        "value": _text(nullable=False),
+        "code": pa.Column(None, pa.Check.isin(list(RULES))),
+    },
+    strict=False,
+    name="findings",
+)
+
+REPORT_SCHEMA = pa.DataFrameSchema(
+    {
+        "File": _text(nullable=False),
+        "Sheet": _text(nullable=False),
+        "Baris": pa.Column("int64", pa.Check.ge(0)),
+        "Kolom": pa.Column(None, pa.Check.str_matches(r"^[A-Z]{0,3}$")),
+        "Tingkat": pa.Column(None, pa.Check.isin([KESALAHAN, PERINGATAN])),
+        "Kode": pa.Column(None, pa.Check.isin(list(RULES))),
+        "Pesan": _text(nullable=False),
+        "Saran Perbaikan": _text(nullable=False),
+    },
+    strict=False,
+    name="Temuan",
 )

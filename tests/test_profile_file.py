@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline import cli
@@ -120,3 +121,33 @@ def test_jp_ranges_follow_the_yearly_target():
     assert [label for *_, label in jp_bins(30)] == ["0 JP", "1-14 JP", "15-29 JP", "30-59 JP", ">= 60 JP"]
     low, high = jp_bins(20)[3][:2]
     assert low <= 20 < high and not high > 40  # exactly 20 JP is "20-39", exactly 40 is ">= 40"
+
+
+def test_stage_contracts_reject_what_later_stages_could_not_read(folders):
+    """The frames crossing a stage are checked where they cross it; a bug upstream stops the run there."""
+    import pandera.errors
+
+    from pipeline.discover import discover
+    from pipeline.normalise import collect
+    from pipeline.run import RunConfig, read_inputs
+    from schemas import ACTIVITIES_SCHEMA, FINDINGS_SCHEMA
+
+    inp, _ = folders
+    submission(inp, "uji.xlsx", coaching=[coaching_row(dt.date(2025, 3, 3))])
+    acts = collect(read_inputs(discover(inp), RunConfig(input=inp, output=inp / "x"))).activities
+    ACTIVITIES_SCHEMA.validate(acts)
+    with pytest.raises(pandera.errors.SchemaError, match="kind"):
+        ACTIVITIES_SCHEMA.validate(acts.assign(kind="coachng"))
+    with pytest.raises(pandera.errors.SchemaError, match="tanggal"):
+        ACTIVITIES_SCHEMA.validate(acts.assign(tanggal=acts["tanggal"].astype(str)))
+    finding = {
+        "uid": 1,
+        "file": "a",
+        "sheet": "s",
+        "row": 2,
+        "field": "nip",
+        "value": "x",
+        "code": "NIP_SALAH",
+    }
+    with pytest.raises(pandera.errors.SchemaError, match="code"):
+        FINDINGS_SCHEMA.validate(pd.DataFrame([finding]))
