@@ -23,7 +23,7 @@ from pipeline.terms import (
     REPORT_ORDER,
     STATUS_KEYS,
 )
-from pipeline.validate import resolve_activity
+from pipeline.validate import with_activities
 from schemas import SESSION_SCHEMA
 
 DEDUP_KEY = ["activity", "nip_penerima", "tanggal", "nip_pembimbing"]
@@ -44,7 +44,7 @@ class Computed:
 
 def compute(batch: Batch, findings: pd.DataFrame, profile: Profile, year: int) -> Computed:
     """SPEC §5 in order: revisions, rejected, out of period, duplicates, monthly cap, JP."""
-    acts = batch.activities.assign(activity=resolve_activity(batch.activities, profile))
+    acts = with_activities(batch.activities, profile)
     replaced = revisions.resolve(batch.submissions, session_keys(acts))
     acts, status_findings = assign_status(acts, findings, profile, year, replaced)
     evaluations, eval_findings = evaluation_status([batch.evaluations, batch.assessments], findings, replaced)

@@ -48,7 +48,7 @@ from pipeline.usage import (
     check_output,
     check_roster,
 )
-from pipeline.validate import validate
+from pipeline.validate import validate, with_activities
 from schemas import ACTIVITIES_SCHEMA, FINDINGS_SCHEMA, REPORT_SCHEMA, ROSTER_SCHEMA
 
 CHECK_FOLDER = "periksa"  # where `validate` writes, apart from what `rekap` wrote
@@ -126,6 +126,7 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
         workbooks = read_inputs(files, config)
     with timer("normalise"):
         batch = collect(workbooks)
+        batch = replace(batch, activities=with_activities(batch.activities, profile))  # resolved once
         check_batch(batch)
         for book in workbooks:  # raw cells are typed now: free them (the largest objects of a big run)
             book.sheets.clear()

@@ -18,7 +18,7 @@ SESSION_KINDS = (layout.COACHING, layout.MENTORING)
 
 def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.DataFrame:
     """All row-level findings of the run (file-level findings come from reading)."""
-    acts = batch.activities.assign(activity=resolve_activity(batch.activities, profile))
+    acts = with_activities(batch.activities, profile)
     roster_nips = _roster_nips(batch)
     parts = [
         *check_required(acts, layout.REQUIRED_FIELDS),
@@ -50,6 +50,12 @@ def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.Da
         parts += check_nips(batch.roster, ("nip",), year, today, structure=False)
         parts += check_roster(batch.roster)
     return concat_findings(parts)
+
+
+def with_activities(acts: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    """The activities with their profile key in `activity`; a run resolves it once (pipeline.run), a frame
+    that already carries it is returned as it is."""
+    return acts if "activity" in acts.columns else acts.assign(activity=resolve_activity(acts, profile))
 
 
 def resolve_activity(acts: pd.DataFrame, profile: Profile) -> pd.Series:
