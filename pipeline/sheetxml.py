@@ -12,6 +12,7 @@ style), so readers see the same values and types (tests compare with openpyxl an
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import shutil
 import zipfile
@@ -110,12 +111,12 @@ def rows_xml(body: Body, styles: Styles) -> Iterator[memoryview]:
             for i, name in enumerate(chunk.columns)
         ]  # fmt: skip
         heights = None if body.heights is None else body.heights[start : start + len(chunk)]
-        row = pc.binary_join_element_wise('<row r="', refs, '"', _height_attributes(heights, len(chunk)), ">",
+        row = pc.binary_join_element_wise('<row r="', refs, '"', _height_attributes(heights), ">",
                                           *cells, "</row>", "")  # fmt: skip
         yield _bytes(row)
 
 
-def _height_attributes(heights: list[int] | None, n: int) -> pa.Array | str:
+def _height_attributes(heights: list[int] | None) -> pa.Array | str:
     """xlsxwriter's set_row(row, 15 * lines): ht in points and customHeight, where a row needs more lines."""
     if heights is None:
         return ""
@@ -177,6 +178,10 @@ def _text_cells(series: pd.Series, letter: str, refs: pa.Array, style: int) -> p
     text = pa.array(series.astype("string"), type=pa.string(), from_pandas=True)
     if isinstance(text, pa.ChunkedArray):  # pandas' Arrow-backed strings come chunked
         text = text.combine_chunks()
+    return _text_array_cells(text, letter, refs, style)
+
+
+def _text_array_cells(text: pa.Array, letter: str, refs: pa.Array, style: int) -> pa.Array:
     escaped = escape_text(text)
     opening = f'<c r="{letter}'
     middle = f'" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
@@ -198,16 +203,34 @@ def escape_text(text: pa.Array) -> pa.Array:
 
 
 def _mixed_cells(series: pd.Series, letter: str, refs: pa.Array, styles: Styles, text_style: int) -> pa.Array:
-    """A column of several Python types (rare in the large sheets): each value typed on its own."""
-    numbers = pd.to_numeric(series.where(series.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))),
-                            errors="coerce")  # fmt: skip
-    number_cells = _number_cells(
-        pa.array(numbers.astype("float64").to_numpy(), from_pandas=True).cast(pa.string()),
-        letter,
-        refs,
-        styles.number,
+    """A column of several Python types (rare in the large sheets): each value typed as pipeline.write's
+    _write_cell types it (text, Ya/Tidak, a date, a number)."""
+    typed = [_typed(v) for v in series.tolist()]
+    numbers = pa.array([v if k == "n" else None for k, v in typed], type=pa.float64()).cast(pa.string())
+    dates = pa.array([v if k == "d" else None for k, v in typed], type=pa.float64()).cast(pa.string())
+    texts = pa.array([v if k == "t" else None for k, v in typed], type=pa.string())
+    kinds = pa.array([k for k, _ in typed])
+    return pc.if_else(
+        pc.equal(kinds, "n"),
+        _number_cells(numbers, letter, refs, styles.number),
+        pc.if_else(
+            pc.equal(kinds, "d"),
+            _number_cells(dates, letter, refs, styles.date),
+            _text_array_cells(texts, letter, refs, text_style),
+        ),
     )
-    texts = series.map(lambda v: None if v is None or v is pd.NA or (isinstance(v, int | float) and not isinstance(
-        v, bool)) else ("Ya" if v is True else "Tidak" if v is False else str(v)))  # fmt: skip
-    text_cells = _text_cells(texts, letter, refs, text_style)
-    return pc.if_else(pa.array(numbers.notna().to_numpy()), number_cells, text_cells)
+
+
+def _typed(value: object) -> tuple[str, object]:
+    """("n", number) | ("d", Excel serial) | ("t", text) | ("", None) for an empty cell."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return "", None
+    if isinstance(value, str):
+        return "t", value
+    if isinstance(value, bool | np.bool_):
+        return "t", "Ya" if value else "Tidak"
+    if isinstance(value, dt.date):
+        return "d", (pd.Timestamp(value) - EXCEL_EPOCH) / pd.Timedelta(days=1)
+    if isinstance(value, int | float | np.integer | np.floating):
+        return "n", float(value)
+    return "t", str(value)

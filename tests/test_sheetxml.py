@@ -31,7 +31,7 @@ MESSY = pd.DataFrame(
         "Persentase Memenuhi": [0.5, 0.25, 1.0, 0.0, np.nan],
         "Keterangan": pd.Series(["=SUM(A1)", "baris\nbaru", "kontrol\x01", "x" * 200, None], dtype="string"),
         "Tgl": pd.to_datetime(["2025-01-01", None, "2025-02-03", "2025-03-04", "2025-05-06"]),
-        "Campur": pd.Series([1, "dua", 3.5, None, True], dtype=object),
+        "Campur": pd.Series([1, "dua", 3.5, dt.date(2025, 1, 2), np.True_], dtype=object),
         **{f"K{i}": [f"v{i}"] * 5 for i in range(20)},  # columns past Z: AA, AB, ...
     }
 )
