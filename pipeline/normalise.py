@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from pipeline import layout, roster
+from pipeline.excel import EXCEL_EPOCH
 from pipeline.read import WorkbookData
 from pipeline.textnorm import clean_scalar
 from pipeline.textnorm import clean_text as _clean_text
 
-EXCEL_EPOCH = "1899-12-30"
 _DATE_TYPES = (dt.date, dt.datetime, pd.Timestamp)
 _NUMBER_TYPES = (float, int, np.floating, np.integer)
 

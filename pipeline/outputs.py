@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.discover import InputFile
+from pipeline.excel import MAX_ROWS
 from pipeline.findings import REPORT_COLUMNS, RULES
 from pipeline.layout import SCORE_FIELDS, score_note
 from pipeline.mark import write_marked_copy
@@ -18,7 +19,6 @@ from pipeline.summarise import DETAIL_COLUMNS, Tables
 from pipeline.terms import REPORT_ORDER, STATUS_KEYS, TERPENUHI
 from pipeline.write import (
     CONSTANT_MEMORY_ROWS,
-    EXCEL_MAX_ROWS,
     Book,
     Percent,
     atomic_path,
@@ -31,7 +31,7 @@ from pipeline.write import (
 
 # Evaluasi Coach: what each P column scored (the Formulir Evaluasi Coaching's statements)
 SCORE_NOTES = {field.upper(): score_note(field) for field in SCORE_FIELDS}
-DETAIL_SHEET_ROWS = EXCEL_MAX_ROWS - 1  # the header takes one of Excel's 1,048,576 rows
+DETAIL_SHEET_ROWS = MAX_ROWS - 1  # the header takes one of Excel's 1,048,576 rows
 
 
 def write_rekap(path: Path, tables: Tables, headline: list[tuple[str, Any]], year: int) -> list[Path]:

@@ -20,11 +20,11 @@ import pandas as pd
 import python_calamine as pc
 
 from pipeline import layout
+from pipeline.excel import MAX_ROWS
 from pipeline.findings import file_finding
 from pipeline.textnorm import clean_scalar, match_key, tokens
 
 HEADER_SEARCH_ROWS = 20
-MAX_ROWS_PER_SHEET = 1_048_576
 MAX_ZIP_MEMBERS = 5_000
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
 MAX_COMPRESSION_RATIO = 200
@@ -186,10 +186,8 @@ def _read_sheets(book: pc.CalamineWorkbook, data: WorkbookData) -> None:
         if kind is None:
             continue
         recognised += 1
-        if sheet.total_height > MAX_ROWS_PER_SHEET:
-            raise UnreadableFile(
-                "FILE_UNREADABLE", f"sheet {meta.name} melebihi {MAX_ROWS_PER_SHEET:,} baris"
-            )
+        if sheet.total_height > MAX_ROWS:
+            raise UnreadableFile("FILE_UNREADABLE", f"sheet {meta.name} melebihi {MAX_ROWS:,} baris")
         _add_sheet(data, kind, meta.name, sheet.to_python(skip_empty_area=False), _merged_ranges(sheet))
     if recognised == 0:
         names = ", ".join(data.sheet_names) or "tidak ada sheet"

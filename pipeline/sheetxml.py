@@ -26,12 +26,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from xlsxwriter.utility import xl_col_to_name
 
+from pipeline.excel import EXCEL_EPOCH, MAX_TEXT, serial_days
+
 CHUNK_ROWS = 50_000
 COMPRESS_LEVEL = 6  # zlib's default, as xlsxwriter's own members
-MAX_TEXT = 32_767
 _CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)1(?::[A-Z]+\d+)?"/>')
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 @dataclass(frozen=True)
@@ -165,8 +165,7 @@ def column_cells(
 
 
 def _serial(dates: pd.Series) -> pa.Array:
-    days = ((dates - EXCEL_EPOCH) / pd.Timedelta(days=1)).astype("float64")
-    return pa.array(days.to_numpy(), from_pandas=True).cast(pa.string())
+    return pa.array(serial_days(dates).to_numpy(), from_pandas=True).cast(pa.string())
 
 
 def _number_cells(values: pa.Array, letter: str, refs: pa.Array, style: int) -> pa.Array:

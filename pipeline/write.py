@@ -23,12 +23,11 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from pipeline.excel import MAX_ROWS, MAX_TEXT, serial_days
 from pipeline.sheetxml import Body, Styles, splice
 from pipeline.terms import BELUM, OUTPUT_MARK, STATUS_COLUMN, TERPENUHI
 
-EXCEL_MAX_ROWS = 1_048_576
 FIXED_CREATED = dt.datetime(2000, 1, 1)
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Above this many rows a workbook is written in xlsxwriter's constant_memory mode (rows flushed as written):
 # slower per cell, but memory stays flat at a million rows.
 CONSTANT_MEMORY_ROWS = 300_000
@@ -177,8 +176,7 @@ class _Column:
 
 def _excel_serial(dates: pd.Series) -> list[Any]:
     """datetime64 -> Excel serial days (vectorised), None where empty."""
-    days = (dates - EXCEL_EPOCH) / pd.Timedelta(days=1)
-    return [None if math.isnan(v) else v for v in days.astype("float64").tolist()]
+    return [None if math.isnan(v) else v for v in serial_days(dates).tolist()]
 
 
 def _plan_column(book: Book, ws: Worksheet, series: pd.Series, percent: bool, wrap: bool) -> _Column:
@@ -200,7 +198,7 @@ def _plan_column(book: Book, ws: Worksheet, series: pd.Series, percent: bool, wr
     text_fmt = book.wrap if wrap else book.text
     inferred = pd.api.types.infer_dtype(series, skipna=True)
     if inferred in ("string", "empty"):
-        text = series.astype("string").str.slice(0, 32767)
+        text = series.astype("string").str.slice(0, MAX_TEXT)
         return _Column([None if v is pd.NA else v for v in text.tolist()], write_string, text_fmt)
 
     kinds = series.map(type)
@@ -215,7 +213,7 @@ def _plan_column(book: Book, ws: Worksheet, series: pd.Series, percent: bool, wr
 
         def date_or_text(row: int, col: int, value: Any, fmt: Any) -> None:
             if value.__class__ is str:
-                write_string(row, col, value[:32767], text_fmt)
+                write_string(row, col, value[:MAX_TEXT], text_fmt)
             else:
                 write_number(row, col, value, book.date)
 
@@ -231,7 +229,7 @@ def _plan_column(book: Book, ws: Worksheet, series: pd.Series, percent: bool, wr
 
 def _write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Any, book: Book) -> None:
     if isinstance(value, str):
-        ws.write_string(row, col, value[:32767], fmt)
+        ws.write_string(row, col, value[:MAX_TEXT], fmt)
     elif isinstance(value, dt.date):
         ws.write_datetime(row, col, value, book.date)
     elif isinstance(value, bool | np.bool_):
@@ -326,7 +324,7 @@ def write_key_values(book: Book, ws: Worksheet, pairs: list[tuple[str, Any]], fi
     return first_row + len(pairs)
 
 
-def split_rows(frame: pd.DataFrame, limit: int = EXCEL_MAX_ROWS - 1) -> list[pd.DataFrame]:
+def split_rows(frame: pd.DataFrame, limit: int = MAX_ROWS - 1) -> list[pd.DataFrame]:
     """Chunks that fit one sheet each (the header takes a row)."""
     if len(frame) <= limit:
         return [frame]
