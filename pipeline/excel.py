@@ -3,6 +3,8 @@ characters a cell holds."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # serial 1 is 1900-01-01 (Excel's 1900 leap-year bug included)
@@ -13,3 +15,27 @@ MAX_TEXT = 32_767
 def serial_days(dates: pd.Series) -> pd.Series:
     """datetime64 -> Excel serial days as float64 (NaN where empty)."""
     return ((dates - EXCEL_EPOCH) / pd.Timedelta(days=1)).astype("float64")
+
+
+def dated(series: pd.Series) -> pd.Series:
+    """Which values of an object column are dates (pandas, datetime or date)."""
+    return series.map(type).isin([pd.Timestamp, dt.datetime, dt.date])
+
+
+def column_kind(series: pd.Series) -> str:
+    """How a column's cells are written, by both writers (pipeline.write cell by cell, pipeline.sheetxml by
+    column): "date", "integer", "number", "text", "date_or_text" (Detail Kegiatan > Tanggal: the date where it
+    parsed, the typed text where it did not) or "mixed" (each value by its own type)."""
+    kind = series.dtype.kind
+    if kind == "M":
+        return "date"
+    if kind in "iu":
+        return "integer"
+    if kind == "f" or isinstance(series.dtype, pd.Float64Dtype | pd.Int64Dtype):
+        return "number"
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        return "text"
+    dates = dated(series)
+    if dates.any() and (dates | series.map(type).isin([str]) | series.isna()).all():
+        return "date_or_text"
+    return "mixed"

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from xlsxwriter.utility import xl_col_to_name
 
-from pipeline.excel import EXCEL_EPOCH, MAX_TEXT, serial_days
+from pipeline.excel import EXCEL_EPOCH, MAX_TEXT, column_kind, dated, serial_days
 
 CHUNK_ROWS = 50_000
 COMPRESS_LEVEL = 6  # zlib's default, as xlsxwriter's own members
@@ -139,28 +139,25 @@ def column_cells(
     series: pd.Series, letter: str, refs: pa.Array, styles: Styles, percent: bool, wrap: bool
 ) -> pa.Array:
     """`<c>` per row ("" where the cell is empty), typed as pipeline.write plans the same column."""
-    kind = series.dtype.kind
-    if kind == "M":
+    kind = column_kind(series)
+    if kind == "date":
         return _number_cells(_serial(series), letter, refs, styles.date)
-    if kind in "iu":
+    if kind == "integer":
         return _number_cells(
             pa.array(series.to_numpy(dtype="int64")).cast(pa.string()), letter, refs, styles.integer
         )
-    if kind == "f" or isinstance(series.dtype, pd.Float64Dtype | pd.Int64Dtype):
+    if kind == "number":
         values = pa.array(series.astype("float64").to_numpy(), from_pandas=True).cast(pa.string())
         return _number_cells(values, letter, refs, styles.percent if percent else styles.number)
     text_style = styles.wrap if wrap else styles.text
-    inferred = pd.api.types.infer_dtype(series, skipna=True)
-    if inferred in ("string", "empty"):
+    if kind == "text":
         return _text_cells(series, letter, refs, text_style)
-    kinds = series.map(type)
-    dated = kinds.isin([pd.Timestamp, dt.datetime, dt.date])
-    if dated.any() and (dated | kinds.isin([str]) | series.isna()).all():
-        # Detail Kegiatan > Tanggal: the date where it parsed, the typed text where it did not
-        serial = _number_cells(_serial(pd.to_datetime(series.where(dated), errors="coerce")), letter, refs,
+    if kind == "date_or_text":
+        dates = dated(series)
+        serial = _number_cells(_serial(pd.to_datetime(series.where(dates), errors="coerce")), letter, refs,
                                styles.date)  # fmt: skip
-        text = _text_cells(series.where(kinds.isin([str])), letter, refs, text_style)
-        return pc.if_else(pa.array(dated.to_numpy()), serial, text)
+        text = _text_cells(series.where(series.map(type).isin([str])), letter, refs, text_style)
+        return pc.if_else(pa.array(dates.to_numpy()), serial, text)
     return _mixed_cells(series, letter, refs, styles, text_style)
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline.excel import MAX_ROWS, MAX_TEXT, serial_days
+from pipeline.excel import MAX_ROWS, MAX_TEXT, column_kind, dated, serial_days
 from pipeline.sheetxml import Body, Styles, splice
 from pipeline.terms import BELUM, OUTPUT_MARK, STATUS_COLUMN, TERPENUHI
 
@@ -183,12 +183,12 @@ def _plan_column(book: Book, ws: Worksheet, series: pd.Series, percent: bool, wr
     # xlsxwriter's public write_* wrap these in an argument converter; a cell costs ~30% less without it.
     write_number: Writer = ws._write_number
     write_string: Writer = ws._write_string
-    kind = series.dtype.kind
-    if kind == "M":
+    kind = column_kind(series)
+    if kind == "date":
         return _Column(_excel_serial(series), write_number, book.date)
-    if kind in "iu":
+    if kind == "integer":
         return _Column([float(v) for v in series.tolist()], write_number, book.integer)
-    if kind == "f" or isinstance(series.dtype, pd.Float64Dtype | pd.Int64Dtype):
+    if kind == "number":
         floats = series.astype("float64").tolist()
         return _Column(
             [None if math.isnan(v) else v for v in floats],
@@ -196,16 +196,11 @@ def _plan_column(book: Book, ws: Worksheet, series: pd.Series, percent: bool, wr
             book.percent if percent else book.number,
         )
     text_fmt = book.wrap if wrap else book.text
-    inferred = pd.api.types.infer_dtype(series, skipna=True)
-    if inferred in ("string", "empty"):
+    if kind == "text":
         text = series.astype("string").str.slice(0, MAX_TEXT)
         return _Column([None if v is pd.NA else v for v in text.tolist()], write_string, text_fmt)
-
-    kinds = series.map(type)
-    dated = kinds.isin([pd.Timestamp, dt.datetime, dt.date])
-    if dated.any() and (dated | kinds.isin([str]) | series.isna()).all():
-        # dates where they parsed, the typed text where they did not (Detail Kegiatan > Tanggal)
-        serial = _excel_serial(pd.to_datetime(series.where(dated), errors="coerce"))
+    if kind == "date_or_text":
+        serial = _excel_serial(pd.to_datetime(series.where(dated(series)), errors="coerce"))
         values = [
             d if d is not None else (v if isinstance(v, str) else None)
             for d, v in zip(serial, series, strict=True)
