@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import python_calamine as pc
 
-from pipeline.manifest import read_manifest
+from pipeline.manifest import manifest_path, read_manifest
 from pipeline.summarise import status_20jp
 from pipeline.terms import BELUM
 
@@ -47,7 +47,7 @@ class PreviousRun:
 def own_outputs(output: Path, year: int, manifest: dict[str, Any] | None) -> list[Path]:
     """The files of the year's run in `output`: those its manifest lists, else (no manifest, or one that
     cannot be read) the year's workbooks and everything under validasi/ and kirim_opd/."""
-    manifest_path = output / f"manifest_{year}.json"
+    manifest_file = manifest_path(output, year)
     listed = [o.get("path") for o in manifest.get("outputs", [])] if manifest else []
     names = [p for p in listed if isinstance(p, str)]
     if names:
@@ -62,17 +62,17 @@ def own_outputs(output: Path, year: int, manifest: dict[str, Any] | None) -> lis
                 for p in (output / folder).rglob("*")
                 if p.is_file()
             )
-    return found + ([manifest_path] if manifest_path.is_file() else [])
+    return found + ([manifest_file] if manifest_file.is_file() else [])
 
 
 def find_previous(output: Path, year: int) -> PreviousRun | None:
-    manifest_path = output / f"manifest_{year}.json"
-    manifest = read_manifest(manifest_path) if manifest_path.is_file() else None
+    manifest_file = manifest_path(output, year)
+    manifest = read_manifest(manifest_file) if manifest_file.is_file() else None
     files = own_outputs(output, year, manifest)
     if not files:
         return None
-    clock = manifest_path if manifest_path.is_file() else files[0]
-    stamp = dt.datetime.fromtimestamp(clock.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+    clock = manifest_file if manifest_file.is_file() else files[0]
+    stamp = stamp_of([clock])
     people = read_people(output / f"rekap_{year}.xlsx")
     manifest = manifest or {}
     headline = {
@@ -86,14 +86,22 @@ def find_previous(output: Path, year: int) -> PreviousRun | None:
 def read_people(rekap: Path) -> pd.DataFrame | None:
     """NIP, Nama, Perangkat Daerah, JP Total, Status 20 JP of an earlier recap (None if it cannot be read)."""
     try:
-        rows = pc.CalamineWorkbook.from_path(str(rekap)).get_sheet_by_name("Rekap Pegawai").to_python()
+        frame = read_sheet(rekap, "Rekap Pegawai")
     except (pc.CalamineError, OSError, ValueError):
         return None
-    if not rows or not set(PEOPLE_COLUMNS) <= set(rows[0]):
+    if not set(PEOPLE_COLUMNS) <= set(frame.columns):
         return None
-    frame = pd.DataFrame(rows[1:], columns=rows[0])[PEOPLE_COLUMNS]
-    frame["NIP"] = frame["NIP"].astype(str)
+    frame = frame[PEOPLE_COLUMNS].copy()
     frame["JP Total"] = pd.to_numeric(frame["JP Total"], errors="coerce").fillna(0.0).round(2)
+    return frame
+
+
+def read_sheet(path: Path, sheet: str) -> pd.DataFrame:
+    """A sheet of an earlier output (header row 1) as a frame, NIP as text; calamine's errors pass through."""
+    rows = pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+    frame = pd.DataFrame(rows[1:], columns=rows[0]) if rows else pd.DataFrame()
+    if "NIP" in frame.columns:
+        frame["NIP"] = frame["NIP"].astype(str)
     return frame
 
 
@@ -139,14 +147,24 @@ def free_folder(history: Path, stamp: str) -> Path:
 
 def archive(output: Path, previous: PreviousRun) -> Path:
     """Move the earlier run's files to previous.folder (same relative paths); returns that folder."""
-    for path in previous.files:
+    return move_to_history(output, previous.files, previous.folder)
+
+
+def move_to_history(output: Path, files: list[Path], folder: Path) -> Path:
+    """Move `files` into `folder` under their paths relative to `output`; folders they leave empty go."""
+    for path in files:
         if not path.is_file():
             continue
-        destination = previous.folder / path.relative_to(output)
+        destination = folder / path.relative_to(output)
         destination.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, destination)
         _remove_empty_parents(path.parent, output)
-    return previous.folder
+    return folder
+
+
+def stamp_of(files: list[Path]) -> str:
+    """YYYYMMDD-HHMMSS of the newest of `files`: the name of their folder under riwayat/."""
+    return dt.datetime.fromtimestamp(max(p.stat().st_mtime for p in files)).strftime("%Y%m%d-%H%M%S")
 
 
 def _remove_empty_parents(folder: Path, stop: Path) -> None:

@@ -90,6 +90,10 @@ def build_manifest(
     }
 
 
+def manifest_path(output: Path, year: int) -> Path:
+    return output / f"manifest_{year}.json"
+
+
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
     with atomic_path(path) as temp:
         temp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

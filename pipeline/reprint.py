@@ -9,7 +9,6 @@ replace move to riwayat/<YYYYMMDD-HHMMSS>/ first, and the manifest's outputs lis
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +17,9 @@ import pandas as pd
 import python_calamine as pc
 
 from pipeline.documents import Letter, write_documents
-from pipeline.history import HISTORY_FOLDER, free_folder
+from pipeline.history import HISTORY_FOLDER, free_folder, move_to_history, read_sheet, stamp_of
 from pipeline.instansi import InstansiError, find_settings, load_instansi, settings_warnings
-from pipeline.manifest import read_manifest, sha256_of, write_manifest
+from pipeline.manifest import manifest_path, read_manifest, sha256_of, write_manifest
 from pipeline.profiles import ProfileError, load_profile
 from pipeline.publish import move_into_place, staged
 from pipeline.usage import UsageError
@@ -41,7 +40,7 @@ def reprint(
     output: Path, year: int | None, input_folder: Path | None, instansi_path: Path | None, today: dt.date
 ) -> Reprinted:
     year = year or last_year(output)
-    manifest = read_manifest(output / f"manifest_{year}.json")
+    manifest = read_manifest(manifest_path(output, year))
     if manifest is None:
         raise UsageError(
             f"Hasil run tahun {year} tidak ada di {{option}} '{output}'; jalankan make rekap dulu.",
@@ -61,7 +60,7 @@ def reprint(
         written = write_documents(stage, register, kartu, letter)
         _archive_documents(output, year)
         final = move_into_place(stage, output, written)
-    _update_manifest(output / f"manifest_{year}.json", manifest, output, year, final)
+    _update_manifest(manifest_path(output, year), manifest, output, year, final)
     return Reprinted(final, len(register), settings_warnings(instansi))
 
 
@@ -80,15 +79,11 @@ def last_year(output: Path) -> int:
 
 def _read_sheet(output: Path, name: str, sheet: str) -> pd.DataFrame:
     try:
-        rows = pc.CalamineWorkbook.from_path(str(output / name)).get_sheet_by_name(sheet).to_python()
+        return read_sheet(output / name, sheet)
     except (pc.CalamineError, OSError, ValueError) as exc:
         raise UsageError(
             f"Sheet {sheet} di {{option}} '{output / name}' tidak dapat dibaca ({exc}).", "--output"
         ) from exc
-    frame = pd.DataFrame(rows[1:], columns=rows[0]) if rows else pd.DataFrame()
-    if "NIP" in frame.columns:
-        frame["NIP"] = frame["NIP"].astype(str)
-    return frame
 
 
 def _archive_documents(output: Path, year: int) -> None:
@@ -96,14 +91,8 @@ def _archive_documents(output: Path, year: int) -> None:
     old = [
         p for folder in DOCUMENT_FOLDERS for p in sorted((output / folder.format(year=year)).glob("*.pdf"))
     ]
-    if not old:
-        return
-    stamp = dt.datetime.fromtimestamp(max(p.stat().st_mtime for p in old)).strftime("%Y%m%d-%H%M%S")
-    target = free_folder(output / HISTORY_FOLDER, stamp)
-    for path in old:
-        destination = target / path.relative_to(output)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, destination)
+    if old:
+        move_to_history(output, old, free_folder(output / HISTORY_FOLDER, stamp_of(old)))
 
 
 def _update_manifest(

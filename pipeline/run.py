@@ -23,7 +23,7 @@ from pipeline.discover import InputFile, discover
 from pipeline.documents import Letter, write_certificates, write_kartu
 from pipeline.findings import KESALAHAN, REJECTING_CODES, concat_findings, file_finding
 from pipeline.instansi import Instansi, InstansiError, find_settings, load_instansi, settings_warnings
-from pipeline.manifest import build_manifest, input_entries, write_manifest
+from pipeline.manifest import build_manifest, input_entries, manifest_path, write_manifest
 from pipeline.normalise import Batch, collect
 from pipeline.outputs import (
     ip_asn_sheets,
@@ -431,7 +431,7 @@ class Written:
             self.profile, self.year, inputs, self.computed.counts,
             self.computed.evaluation_counts, counts, outputs,
         )  # fmt: skip
-        path = stage / f"manifest_{self.year}.json"
+        path = manifest_path(stage, self.year)
         write_manifest(path, manifest)
         return path
 
