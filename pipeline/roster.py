@@ -157,6 +157,11 @@ def _by_name(key: str, names: list[str]) -> str | None:
     return holders[0] if len(holders) == 1 else None
 
 
+def unmapped(roster: pd.DataFrame) -> pd.DataFrame:
+    """The roster rows of active employees whose unit (UNOR) maps to no OPD."""
+    return roster[roster["aktif"] & roster["opd"].isna() & roster["unor"].notna()]
+
+
 def unit_table(roster: pd.DataFrame) -> pd.DataFrame:
     """peta_unor_<TAHUN>.xlsx: every distinct unit of the roster, the OPD it was given (blank where none),
     how, and its number of active employees: for the analyst to complete and drop back in."""

@@ -37,7 +37,7 @@ from pipeline.profiles import Profile, ProfileError, load_profile
 from pipeline.publish import move_into_place, staged
 from pipeline.read import WorkbookData, read_workbook
 from pipeline.report import report_frame
-from pipeline.roster import unit_table
+from pipeline.roster import unit_table, unmapped
 from pipeline.summarise import Tables, WorkforceGaps, build_tables, workforce_gaps
 from pipeline.terms import TERPENUHI, UNKNOWN_OPD
 from pipeline.usage import (
@@ -288,7 +288,7 @@ def roster_warnings(gaps: WorkforceGaps, roster: pd.DataFrame | None, year: int)
     """Never a silently empty figure: employees without an OPD, PNS without a jenis jabatan (no indicator)."""
     out = []
     if gaps.no_opd:
-        units = 0 if roster is None else roster.loc[roster["aktif"] & roster["opd"].isna(), "unor"].nunique()
+        units = 0 if roster is None else unmapped(roster)["unor"].nunique()
         fix = (
             f"{units} unit kerja di Data Pegawai belum dipetakan; lengkapi peta_unor_{year}.xlsx di folder hasil, "
             "letakkan di folder masukan, lalu jalankan ulang"

@@ -11,6 +11,7 @@ from pipeline import layout
 from pipeline.findings import cell_findings, concat_findings, file_finding
 from pipeline.normalise import Batch, asn_status, name_key, pppk_nip
 from pipeline.profiles import SESSION_ACTIVITIES, Profile
+from pipeline.roster import unmapped
 from schemas import failure_findings, nip_text_schema, score_schema
 
 SESSION_KINDS = (layout.COACHING, layout.MENTORING)
@@ -75,7 +76,7 @@ def check_roster(roster: pd.DataFrame) -> list[pd.DataFrame]:
     of active employees that map to no OPD, with the number of employees of each."""
     inactive = roster[~roster["aktif"]]
     parts = [cell_findings(inactive, "kedudukan", "ROSTER_INACTIVE", inactive["kedudukan"])]
-    lost = roster[roster["aktif"] & roster["opd"].isna() & roster["unor"].notna()]
+    lost = unmapped(roster)
     for (file, sheet), rows in lost.groupby(["file", "sheet"], sort=True):
         counts = rows["unor"].value_counts().sort_index(kind="stable")
         listed = [f"{unit} ({n})" for unit, n in counts.iloc[:UNITS_LISTED].items()]
