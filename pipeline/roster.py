@@ -128,32 +128,31 @@ def unit_opd(
     opd = stated.astype("string")
     source = pd.Series(pd.NA, index=stated.index, dtype="string").mask(opd.notna(), "Data Pegawai")
     names = sorted({" ".join(n.split()) for n in opd_names if n and n.strip()}, key=len, reverse=True)
+    keys = [(name, _REGION_SUFFIX.sub("", unit_key(name)), unit_key(name)) for name in names]
     for level, unit in enumerate(units):
+        distinct = {u: unit_key(u) for u in unit.dropna().unique()}  # a unit's key once, not once per row
         induk = " induk" if level else ""
-        ways = ((f"Peta Unor{induk}", mapping.get), (f"nama unit{induk}", lambda k: _by_name(k, names)))
+        ways = ((f"Peta Unor{induk}", mapping.get), (f"nama unit{induk}", lambda k: _by_name(k, keys)))
         for how, lookup in ways:
-            found = unit.astype(object).map(
-                lambda u, f=lookup: f(unit_key(u)) if isinstance(u, str) else None
-            )
-            found = pd.Series(found, index=unit.index, dtype="string")
+            found = unit.map({u: lookup(k) for u, k in distinct.items()}).astype("string")
             fill = opd.isna() & found.notna()
             opd, source = opd.mask(fill, found), source.mask(fill, how)
     return opd, source
 
 
-def _by_name(key: str, names: list[str]) -> str | None:
+def _by_name(key: str, keys: list[tuple[str, str, str]]) -> str | None:
     """The longest OPD name the unit's name contains (whole words; "Kabupaten X" at its end not needed), else
-    the one OPD whose name contains the unit's (two words at least: "Dinas Kesehatan")."""
+    the one OPD whose name contains the unit's (two words at least: "Dinas Kesehatan"). `keys`: per OPD name,
+    longest first, (name, its key without the region, its key)."""
     if not key:
         return None
     padded = f" {key} "
-    for name in names:
-        core = _REGION_SUFFIX.sub("", unit_key(name))
+    for name, core, _ in keys:
         if core and f" {core} " in padded:
             return name
     if len(key.split()) < 2:
         return None
-    holders = [n for n in names if padded in f" {unit_key(n)} "]
+    holders = [name for name, _, full in keys if padded in f" {full} "]
     return holders[0] if len(holders) == 1 else None
 
 
