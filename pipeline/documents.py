@@ -147,16 +147,23 @@ SIGNATURE_TOP = 9.5 * cm
 class _Pen:
     """Lines drawn down an A4 page, each wrapped to the text width and centred (or left-aligned)."""
 
-    def __init__(self, canvas: Canvas, top: float) -> None:
+    def __init__(
+        self,
+        canvas: Canvas,
+        top: float,
+        left: float = 2.5 * cm,
+        width: float = A4[0] - 5 * cm,
+        leading: float = 1.25,
+    ) -> None:
         self.canvas, self.y = canvas, top
-        self.left, self.width = 2.5 * cm, A4[0] - 5 * cm
+        self.left, self.width, self.leading = left, width, leading
 
     def line(
         self, text: str, size: float, bold: bool = False, centred: bool = True, gap: float = 0.4
     ) -> None:
         font = BOLD if bold else FONT
         for part in simpleSplit(printable(text), font, size, self.width) or [""]:
-            self.y -= size * 1.25
+            self.y -= size * self.leading
             self.canvas.setFont(font, size)
             if centred:
                 self.canvas.drawCentredString(A4[0] / 2, self.y, part)
@@ -226,19 +233,12 @@ def _certificate_body(canvas: Canvas, row: dict[Any, Any], letter: Letter, top: 
 
 def _signature(canvas: Canvas, person: Person, place_date: str, top: float) -> None:
     """Place and date, the signatory's jabatan, room to sign, the name and NIP: the right half of the page."""
-    left, width = A4[0] / 2, A4[0] / 2 - 2.5 * cm
-    y = top
-    for text, font, size, space in (
-        (place_date, FONT, 11, 0.0),
-        (person.jabatan, FONT, 11, 0.0),
-        (person.nama, BOLD, 11, 2.2 * cm),
-        (f"NIP. {person.nip}", FONT, 11, 0.0),
-    ):
-        y -= space
-        for part in simpleSplit(printable(text), font, size, width) or [""]:
-            y -= size * 1.3
-            canvas.setFont(font, size)
-            canvas.drawString(left, y, part)
+    pen = _Pen(canvas, top, left=A4[0] / 2, width=A4[0] / 2 - 2.5 * cm, leading=1.3)
+    pen.line(place_date, 11, centred=False, gap=0)
+    pen.line(person.jabatan, 11, centred=False, gap=0)
+    pen.y -= 2.2 * cm  # room to sign
+    pen.line(person.nama, 11, bold=True, centred=False, gap=0)
+    pen.line(f"NIP. {person.nip}", 11, centred=False, gap=0)
 
 
 def _or_dash(value: object) -> str:
