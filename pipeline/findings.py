@@ -224,8 +224,8 @@ _RULES = [
         "Unit kerja tanpa Perangkat Daerah",
         PERINGATAN,
         "Unit kerja (UNOR) yang tidak dapat dipetakan ke Perangkat Daerah: {detail}.",
-        "Isi kolom Perangkat Daerah di peta_unor_<TAHUN>.xlsx (folder hasil), letakkan berkas itu di folder "
-        "masukan, lalu jalankan ulang.",
+        "Isi kolom Perangkat Daerah untuk unit-unit ini di berkas peta_unor (mis. peta_unor_2025.xlsx) di folder "
+        "hasil, letakkan berkas itu di folder masukan, lalu jalankan ulang.",
         False,
     ),
     Rule(
