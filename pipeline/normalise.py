@@ -263,7 +263,7 @@ def pppk_nip(digits: pd.Series) -> pd.Series:
 
 def asn_status(nips: pd.Series, roster: pd.DataFrame | None) -> pd.Series:
     """PNS or PPPK per NIP: the roster's Status when it says, else the NIP's own marker."""
-    from_nip = pd.Series(["PPPK" if p else "PNS" for p in pppk_nip(nips)], index=nips.index, dtype="string")
+    from_nip = pd.Series(np.where(pppk_nip(nips), "PPPK", "PNS"), index=nips.index, dtype="string")
     if roster is None or "status" not in roster.columns:
         return from_nip
     stated = roster.dropna(subset=["nip"]).drop_duplicates("nip").set_index("nip")["status"]

@@ -236,7 +236,9 @@ def csv_rows(path: Path) -> list[list[str]]:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next(
+        (line for line in text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS] if line.strip()), ""
+    )
     delimiter = max(",;\t", key=lambda d: len(next(csv.reader([first], delimiter=d))))
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
