@@ -104,7 +104,6 @@ def _ringkasan(book: Book, tables: Tables, headline: list[tuple[str, Any]]) -> N
     ws.set_column(0, 0, min(max(30, longest_opd + 2), 60))
     ws.set_column(1, 1, 50)
     ws.set_column(2, 2, 14)
-    wb = book.workbook
     charts = [
         ("column", "Sebaran JP per Pegawai", dist_top, len(tables.jp_distribution), [1]),
         ("bar", "Persentase Pegawai Memenuhi 20 JP per OPD", opd_top, len(opd), [1]),
@@ -112,26 +111,33 @@ def _ringkasan(book: Book, tables: Tables, headline: list[tuple[str, Any]]) -> N
     ]
     anchor = 2
     for kind, title, top, count, value_cols in charts:
-        chart = wb.add_chart({"type": kind})
-        for col in value_cols:
-            chart.add_series(
-                {
-                    "name": ["Ringkasan", top, col],
-                    "categories": ["Ringkasan", top + 1, 0, top + max(count, 1), 0],
-                    "values": ["Ringkasan", top + 1, col, top + max(count, 1), col],
-                    "data_labels": (
-                        {"value": True, "num_format": "0%" if kind == "bar" else "General"}
-                        if len(value_cols) == 1
-                        else {}
-                    ),
-                }
-            )
-        chart.set_title({"name": title})
-        chart.set_legend({"position": "bottom"} if len(value_cols) > 1 else {"none": True})
         height = max(288, 24 * count + 80) if kind == "bar" else 288
-        chart.set_size({"width": 620, "height": height})
-        ws.insert_chart(anchor, 3, chart)
+        ws.insert_chart(anchor, 3, _chart(book, kind, title, top, count, value_cols, height))
         anchor += int(height / 20) + 2
+
+
+def _chart(
+    book: Book, kind: str, title: str, top: int, count: int, value_cols: list[int], height: int
+) -> Any:
+    """A Ringkasan chart over the table whose header is at row `top` with `count` rows below it."""
+    chart = book.workbook.add_chart({"type": kind})
+    for col in value_cols:
+        chart.add_series(
+            {
+                "name": ["Ringkasan", top, col],
+                "categories": ["Ringkasan", top + 1, 0, top + max(count, 1), 0],
+                "values": ["Ringkasan", top + 1, col, top + max(count, 1), col],
+                "data_labels": (
+                    {"value": True, "num_format": "0%" if kind == "bar" else "General"}
+                    if len(value_cols) == 1
+                    else {}
+                ),
+            }
+        )
+    chart.set_title({"name": title})
+    chart.set_legend({"position": "bottom"} if len(value_cols) > 1 else {"none": True})
+    chart.set_size({"width": 620, "height": height})
+    return chart
 
 
 def ip_asn_sheets(tables: Tables) -> dict[str, pd.DataFrame]:

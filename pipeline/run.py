@@ -116,6 +116,16 @@ class StageTimer:
             self.timings[stage] = self.clock() - start
 
 
+def normalised(workbooks: list[WorkbookData], profile: Profile) -> Batch:
+    """The typed, contract-checked batch; the raw cells are freed once typed (a big run's largest objects)."""
+    batch = collect(workbooks)
+    batch = replace(batch, activities=with_activities(batch.activities, profile))  # resolved once
+    check_batch(batch)
+    for book in workbooks:
+        book.sheets.clear()
+    return batch
+
+
 def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResult:
     timer = StageTimer(clock, config.progress)
     profile = check_usage(config)
@@ -125,11 +135,7 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
     with timer("read"):
         workbooks = read_inputs(files, config)
     with timer("normalise"):
-        batch = collect(workbooks)
-        batch = replace(batch, activities=with_activities(batch.activities, profile))  # resolved once
-        check_batch(batch)
-        for book in workbooks:  # raw cells are typed now: free them (the largest objects of a big run)
-            book.sheets.clear()
+        batch = normalised(workbooks, profile)
         year = config.year or detect_year(batch)
     with timer("validate"):
         findings = all_findings(files, batch, profile, year, config.today)

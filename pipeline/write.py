@@ -179,6 +179,25 @@ def _excel_serial(dates: pd.Series) -> list[Any]:
     return [None if math.isnan(v) else v for v in serial_days(dates).tolist()]
 
 
+def _date_or_text_column(
+    book: Book, series: pd.Series, write_number: Writer, write_string: Writer, text_fmt: Any
+) -> _Column:
+    """A column of dates where a cell holds a date and the user's own text where it holds text."""
+    serial = _excel_serial(pd.to_datetime(series.where(dated(series)), errors="coerce"))
+    values = [
+        d if d is not None else (v if isinstance(v, str) else None)
+        for d, v in zip(serial, series, strict=True)
+    ]
+
+    def date_or_text(row: int, col: int, value: Any, fmt: Any) -> None:
+        if value.__class__ is str:
+            write_string(row, col, value[:MAX_TEXT], text_fmt)
+        else:
+            write_number(row, col, value, book.date)
+
+    return _Column(values, date_or_text, None)
+
+
 def _plan_column(book: Book, ws: Worksheet, series: pd.Series, percent: bool, wrap: bool) -> _Column:
     # xlsxwriter's public write_* wrap these in an argument converter; a cell costs ~30% less without it.
     write_number: Writer = ws._write_number
@@ -200,19 +219,7 @@ def _plan_column(book: Book, ws: Worksheet, series: pd.Series, percent: bool, wr
         text = series.astype("string").str.slice(0, MAX_TEXT)
         return _Column([None if v is pd.NA else v for v in text.tolist()], write_string, text_fmt)
     if kind == "date_or_text":
-        serial = _excel_serial(pd.to_datetime(series.where(dated(series)), errors="coerce"))
-        values = [
-            d if d is not None else (v if isinstance(v, str) else None)
-            for d, v in zip(serial, series, strict=True)
-        ]
-
-        def date_or_text(row: int, col: int, value: Any, fmt: Any) -> None:
-            if value.__class__ is str:
-                write_string(row, col, value[:MAX_TEXT], text_fmt)
-            else:
-                write_number(row, col, value, book.date)
-
-        return _Column(values, date_or_text, None)
+        return _date_or_text_column(book, series, write_number, write_string, text_fmt)
 
     def mixed(row: int, col: int, value: Any, fmt: Any) -> None:
         _write_cell(ws, row, col, value, fmt, book)

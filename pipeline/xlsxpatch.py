@@ -198,20 +198,9 @@ StyleFor = Callable[[int, str], int]  # (the cell's current style, level) -> the
 
 def _restyle(xml: str, levels: dict[tuple[int, str], str], style_for: StyleFor) -> str:
     """Give each (row, column) cell a filled copy of its style, creating empty cells and rows as needed."""
-    root = re.search(r"<(\w+:)?worksheet\b", xml)
-    if root is None:
-        raise PatchUnsupported("unexpected worksheet root")
-    p = root.group(1) or ""
-    data = re.search(rf"<{p}sheetData\s*/>|<{p}sheetData\b[^>]*>", xml)
-    if data is None:
-        raise PatchUnsupported("no sheetData")
-    if data.group(0).endswith("/>"):
-        xml = xml[: data.start()] + f"<{p}sheetData></{p}sheetData>" + xml[data.end() :]
-        data = re.search(rf"<{p}sheetData\b[^>]*>", xml)
-        assert data is not None
-    end = xml.index(f"</{p}sheetData>", data.end())
+    xml, p, begin, end = _sheet_data(xml)
     rows = [(int(m.group(1)), m.start()) for m in re.finditer(rf'<{p}row\b[^>]*?\sr="(\d+)"', xml[:end])]
-    if not rows and re.search(rf"<{p}row\b", xml[data.end() : end]):
+    if not rows and re.search(rf"<{p}row\b", xml[begin:end]):
         raise PatchUnsupported("rows without numbers")
     wanted: dict[int, list[str]] = defaultdict(list)
     for row, column in levels:
@@ -220,7 +209,7 @@ def _restyle(xml: str, levels: dict[tuple[int, str], str], style_for: StyleFor) 
     numbers = [r for r, _ in rows]
     if numbers != sorted(numbers):
         raise PatchUnsupported("rows out of order")
-    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied from the back
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
     for row in sorted(wanted):
         columns = sorted(set(wanted[row]), key=column_index)
         if row in starts:
@@ -238,6 +227,27 @@ def _restyle(xml: str, levels: dict[tuple[int, str], str], style_for: StyleFor) 
             at = rows[after][1] if after < len(rows) else end
             cells = "".join(f'<{p}c r="{c}{row}" s="{style_for(0, levels[(row, c)])}"/>' for c in columns)
             edits.append((at, at, f'<{p}row r="{row}">{cells}</{p}row>'))
+    return _apply_edits(xml, edits)
+
+
+def _sheet_data(xml: str) -> tuple[str, str, int, int]:
+    """(xml with an open sheetData, the namespace prefix, where its rows begin, where they end)."""
+    root = re.search(r"<(\w+:)?worksheet\b", xml)
+    if root is None:
+        raise PatchUnsupported("unexpected worksheet root")
+    p = root.group(1) or ""
+    data = re.search(rf"<{p}sheetData\s*/>|<{p}sheetData\b[^>]*>", xml)
+    if data is None:
+        raise PatchUnsupported("no sheetData")
+    if data.group(0).endswith("/>"):
+        xml = xml[: data.start()] + f"<{p}sheetData></{p}sheetData>" + xml[data.end() :]
+        data = re.search(rf"<{p}sheetData\b[^>]*>", xml)
+        assert data is not None
+    return xml, p, data.end(), xml.index(f"</{p}sheetData>", data.end())
+
+
+def _apply_edits(xml: str, edits: list[tuple[int, int, str]]) -> str:
+    """Replace each (start, end) span of xml by its text; the spans do not overlap."""
     pieces, cursor = [], 0
     for start, stop, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
         pieces += [xml[cursor:start], replacement]
