@@ -10,10 +10,18 @@ import pandas as pd
 from pipeline import layout
 from pipeline.normalise import Batch, asn_status
 from pipeline.profiles import KARTU_COLUMNS, SESSION_ACTIVITIES, Profile
-from pipeline.terms import BELUM, DIHITUNG, DITOLAK, MELEBIHI, TERPENUHI, UNKNOWN_JENIS, UNKNOWN_OPD
-from schemas import REKAP_PEGAWAI_SCHEMA
+from pipeline.terms import (
+    BELUM,
+    DIHITUNG,
+    DITOLAK,
+    MELEBIHI,
+    NOT_APPLICABLE_PPPK,
+    TERPENUHI,
+    UNKNOWN_JENIS,
+    UNKNOWN_OPD,
+)
+from schemas.tables import check_tables
 
-NOT_APPLICABLE_PPPK = "Tidak berlaku (PPPK)"
 MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
@@ -40,11 +48,9 @@ def build_tables(
 ) -> Tables:
     people = employees(acts, batch.roster)
     per_person = person_totals(acts, people, profile)
-    rekap = rekap_pegawai(per_person)
-    REKAP_PEGAWAI_SCHEMA.validate(rekap)
     opd = rekap_opd(per_person)
-    return Tables(
-        rekap_pegawai=rekap,
+    tables = Tables(
+        rekap_pegawai=rekap_pegawai(per_person),
         rekap_bulanan=rekap_bulanan(acts, per_person),
         rekap_opd=opd,
         detail=detail(acts, profile),
@@ -58,6 +64,8 @@ def build_tables(
         jp_distribution=jp_distribution(per_person, profile.yearly_target_jp),
         sessions_per_month=sessions_per_month(acts),
     )
+    check_tables(tables)
+    return tables
 
 
 def employees(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:

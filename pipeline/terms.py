@@ -47,3 +47,4 @@ JENIS_JABATAN = ("JPT", "Administrator", "Pengawas", "JF", "Pelaksana")
 STRUKTURAL = "Struktural"
 UNKNOWN_OPD = "(Tidak diketahui)"  # an employee whose OPD neither the roster nor a submission gives
 UNKNOWN_JENIS = "Tidak diketahui"
+NOT_APPLICABLE_PPPK = "Tidak berlaku (PPPK)"  # Nilai Indikator 20 JP: Peraturan BKN 8/2019 scores PNS only

@@ -1,7 +1,7 @@
 """pandera schemas at the pipeline's boundaries.
 
 Cell-level schemas name each check after the finding code it produces, so lazy validation's failure cases
-turn straight into findings (`failure_findings`). Output schemas guard the tables other tools read.
+turn straight into findings (`failure_findings`). The output tables have theirs in `schemas.tables`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pandera.pandas as pa
 
 from pipeline.findings import KESALAHAN, PERINGATAN, RULES
 from pipeline.layout import ACTIVITY_KINDS
-from pipeline.terms import BELUM, DIHITUNG, JENIS_JABATAN, STATUSES, STRUKTURAL, TERPENUHI
+from pipeline.terms import DIHITUNG, JENIS_JABATAN, STATUSES, STRUKTURAL
 
 NIP_PATTERN = r"^[0-9]{18}$"
 
@@ -61,26 +61,6 @@ SESSION_SCHEMA = pa.DataFrameSchema(
     ],
     strict=False,
 )
-
-REKAP_PEGAWAI_SCHEMA = pa.DataFrameSchema(
-    {
-        "NIP": pa.Column("string", pa.Check.str_matches(NIP_PATTERN), unique=True),
-        "JP Total": pa.Column("float64", pa.Check.ge(0)),
-        "Kekurangan JP": pa.Column("float64", pa.Check.ge(0)),
-        "Status 20 JP": pa.Column("string", pa.Check.isin([TERPENUHI, BELUM])),
-    },
-    checks=[
-        pa.Check(
-            lambda df: (
-                (df["JP Coaching"] + df["JP Mentoring"] + df["JP Pengembangan Lain"] - df["JP Total"]).abs()
-                < 1e-6
-            ),
-            name="total_is_the_sum",
-        )
-    ],
-    strict=False,
-)
-
 
 # ---------------------------------------------------------------------------------- stage contracts
 # The frames that cross a stage, checked where they cross it (pipeline.run): a failure here is a bug of

@@ -151,3 +151,52 @@ def test_stage_contracts_reject_what_later_stages_could_not_read(folders):
     }
     with pytest.raises(pandera.errors.SchemaError, match="code"):
         FINDINGS_SCHEMA.validate(pd.DataFrame([finding]))
+
+
+def built_tables(folders, monkeypatch):
+    """The output tables of a small run, as `check_tables` saw them."""
+    import pipeline.run
+
+    seen = []
+    original = pipeline.run.build_tables
+
+    def keep(*args, **kwargs):
+        seen.append(original(*args, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(pipeline.run, "build_tables", keep)
+    inp, out = folders
+    dates = [dt.date(2025, m, d) for m in (1, 2, 3, 4, 5) for d in (6, 20)]
+    submission(inp, "uji.xlsx", coaching=[coaching_row(d) for d in dates])
+    rekap(inp, out)
+    return seen[0]
+
+
+def test_every_output_table_has_a_contract_and_a_planted_bug_breaks_it(folders, monkeypatch):
+    """Each table other tools read is checked before writing; a wrong figure stops the run, not the reader."""
+    import dataclasses
+
+    import pandera.errors
+
+    from schemas.tables import TABLE_SCHEMAS, TableMismatch, check_tables
+
+    tables = built_tables(folders, monkeypatch)
+    fields = {f.name for f in dataclasses.fields(tables)} - {"perubahan"}  # perubahan: history's own table
+    assert set(TABLE_SCHEMAS) == fields
+    kartu = tables.kartu.assign(**{"Total JP": tables.kartu["Total JP"] + 1})
+    rekap_opd = tables.rekap_opd.assign(**{"Persentase Memenuhi": 1.5})
+    detail = tables.detail.assign(Status="Duplikat")  # JP left on rows no longer counted
+    numeric_nip = tables.rekap_pegawai.assign(NIP=tables.rekap_pegawai["NIP"].astype("int64"))
+    for broken, what in [
+        (dataclasses.replace(tables, kartu=kartu), "total_is_the_sum_of_the_kartu_columns"),
+        (dataclasses.replace(tables, rekap_opd=rekap_opd), "in_range"),
+        (dataclasses.replace(tables, detail=detail), "jp_only_when_counted"),
+        (dataclasses.replace(tables, rekap_pegawai=numeric_nip), "is_text"),
+    ]:
+        with pytest.raises(pandera.errors.SchemaError, match=what):
+            check_tables(broken)
+    with pytest.raises(TableMismatch, match="^Kartu Pengendalian 20 JP: 0 pegawai, Rekap Pegawai 1$"):
+        check_tables(dataclasses.replace(tables, kartu=tables.kartu.iloc[0:0]))
+    met = tables.rekap_opd.assign(**{"Memenuhi 20 JP": 0})  # and Belum 20 JP still empty
+    with pytest.raises(TableMismatch, match="^Belum 20 JP \\+ Memenuhi: 0 pegawai"):
+        check_tables(dataclasses.replace(tables, rekap_opd=met, capaian_opd=met))
