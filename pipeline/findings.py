@@ -1,8 +1,9 @@
 """The finding registry: every code with its level, Indonesian message template and fix hint.
 
 Checks return findings as rows of a DataFrame (see FINDING_COLUMNS); nothing here prints.
-Message templates use {value} (the cell as the user typed it), {column} (the column header as the
-user sees it) and {detail} (a check-specific fact, e.g. the number of digits).
+Message templates use {value} (the cell as the user typed it), {quoted} (the same in quotes, or "(kosong)"
+for an empty cell), {column} (the column header as the user sees it) and {detail} (a check-specific fact,
+e.g. the number of digits).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pandas as pd
 
 KESALAHAN = "Kesalahan"
 PERINGATAN = "Peringatan"
+EMPTY_VALUE = "(kosong)"  # an empty cell where a message quotes the value
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ _RULES = [
         "NIP_FORMAT",
         "NIP bukan 18 digit",
         KESALAHAN,
-        "NIP '{value}' pada kolom {column} bukan 18 digit ({detail}).",
+        "NIP {quoted} pada kolom {column} bukan 18 digit ({detail}).",
         "Periksa kembali NIP pada SK/kartu pegawai; NIP terdiri dari 18 angka.",
         True,
     ),
@@ -103,7 +105,7 @@ _RULES = [
         "NIP_BIRTHDATE",
         "Tanggal lahir pada NIP tidak sah",
         KESALAHAN,
-        "NIP '{value}': digit 1-8 ({detail}) bukan tanggal lahir yang sah.",
+        "NIP {quoted}: digit 1-8 ({detail}) bukan tanggal lahir yang sah.",
         "Digit 1-8 NIP adalah tanggal lahir (TTTTBBHH). Periksa kembali NIP pada SK/kartu pegawai.",
         True,
     ),
@@ -111,7 +113,7 @@ _RULES = [
         "NIP_TMT",
         "TMT pada NIP tidak sah",
         KESALAHAN,
-        "NIP '{value}': digit 9-14 ({detail}) bukan TMT pengangkatan yang sah.",
+        "NIP {quoted}: digit 9-14 ({detail}) bukan TMT pengangkatan yang sah.",
         "Digit 9-14 NIP adalah tahun dan bulan pengangkatan. Periksa kembali NIP pada SK/kartu pegawai.",
         True,
     ),
@@ -119,7 +121,7 @@ _RULES = [
         "NIP_GENDER",
         "Kode jenis kelamin NIP salah",
         KESALAHAN,
-        "NIP '{value}': digit ke-15 ({detail}) harus 1 atau 2.",
+        "NIP {quoted}: digit ke-15 ({detail}) harus 1 atau 2.",
         "Digit ke-15 NIP adalah kode jenis kelamin (1 atau 2). Periksa kembali NIP.",
         True,
     ),
@@ -127,7 +129,7 @@ _RULES = [
         "DATE_INVALID",
         "Tanggal tidak dikenali",
         KESALAHAN,
-        "'{value}' pada kolom {column} bukan tanggal yang dikenali.",
+        "{quoted} pada kolom {column} bukan tanggal yang dikenali.",
         "Tulis tanggal sebagai tanggal Excel atau dd/mm/yyyy, mis. 03/03/2025 atau 3 Maret 2025.",
         True,
     ),
@@ -175,7 +177,7 @@ _RULES = [
         "SCORE_RANGE",
         "Nilai evaluasi bukan 1-3",
         KESALAHAN,
-        "Nilai '{value}' pada kolom {column} harus bilangan bulat 1, 2 atau 3.",
+        "Nilai {quoted} pada kolom {column} harus bilangan bulat 1, 2 atau 3.",
         "Isi 1 (tidak setuju), 2 (netral) atau 3 (setuju).",
         True,
     ),
@@ -183,7 +185,7 @@ _RULES = [
         "ASSESSMENT_VALUE",
         "Penilaian mentor tidak dikenali",
         KESALAHAN,
-        "Penilaian '{value}' tidak dikenali.",
+        "Penilaian {quoted} tidak dikenali.",
         "Isi salah satu: Sangat Mampu, Mampu, Kurang Mampu, Tidak Mampu.",
         True,
     ),
@@ -191,7 +193,7 @@ _RULES = [
         "UNKNOWN_ACTIVITY",
         "Jenis kegiatan tidak dikenal",
         KESALAHAN,
-        "Jenis kegiatan '{value}' tidak dikenal dalam profil {detail}.",
+        "Jenis kegiatan {quoted} tidak dikenal dalam profil {detail}.",
         "Pilih jenis kegiatan dari daftar pada template (sheet Petunjuk).",
         True,
     ),
@@ -199,7 +201,7 @@ _RULES = [
         "PANGKAT_UNKNOWN",
         "Pangkat/golongan tidak dikenali",
         PERINGATAN,
-        "Pangkat/golongan '{value}' pada kolom {column} tidak dikenali.",
+        "Pangkat/golongan {quoted} pada kolom {column} tidak dikenali.",
         "Tulis golongan seperti III/a (PNS) atau IX (PPPK).",
         False,
     ),
@@ -215,7 +217,7 @@ _RULES = [
         "ROSTER_INACTIVE",
         "Pegawai tidak aktif",
         PERINGATAN,
-        "Kedudukan hukum '{value}': pegawai ini tidak dihitung dalam jumlah pegawai (hanya yang Aktif).",
+        "Kedudukan hukum {quoted}: pegawai ini tidak dihitung dalam jumlah pegawai (hanya yang Aktif).",
         "Bila pegawai masih aktif, perbarui kedudukan hukumnya di SIASN lalu unduh ulang Data Pegawai.",
         False,
     ),
@@ -232,7 +234,7 @@ _RULES = [
         "NAME_MISMATCH",
         "Nama berbeda untuk NIP yang sama",
         PERINGATAN,
-        "Nama '{value}' berbeda dengan nama '{detail}' untuk NIP yang sama.",
+        "Nama {quoted} berbeda dengan nama '{detail}' untuk NIP yang sama.",
         "Samakan penulisan nama dengan Data Pegawai/SK.",
         False,
     ),
@@ -257,7 +259,7 @@ _RULES = [
         "Terlambat dilaporkan",
         PERINGATAN,
         "Diserahkan {detail} setelah kegiatan {value}.",
-        "Laporkan kegiatan dalam batas waktu pedoman (sheet Petunjuk template menyebutnya).",
+        "Laporkan kegiatan dalam batas waktu pedoman; batasnya tertulis di sheet Petunjuk pada template.",
         False,
     ),
     Rule(
@@ -272,7 +274,7 @@ _RULES = [
         "SUBMISSION_SUPERSEDED",
         "Diganti berkas revisi",
         PERINGATAN,
-        "Berkas ini versi lama dan diganti oleh revisinya '{value}' ({detail}); semua barisnya berstatus "
+        "Berkas ini versi lama dan diganti oleh revisinya {quoted} ({detail}); semua barisnya berstatus "
         "Diganti Revisi, 0 JP.",
         "Bila keputusan ini keliru, keluarkan berkas yang tidak berlaku dari folder masukan lalu jalankan ulang.",
         False,
@@ -352,7 +354,8 @@ def render(findings: pd.DataFrame, column_labels: pd.Series, letters: pd.Series)
         findings["code"], findings["value"], findings["detail"], column_labels, strict=True
     ):
         rule = RULES[code]
-        fields = {"value": value, "detail": detail, "column": label or "-"}
+        quoted = f"'{value}'" if value else EMPTY_VALUE
+        fields = {"value": value, "quoted": quoted, "detail": detail, "column": label or "-"}
         messages.append(rule.message.format(**fields))
         hints.append(rule.hint.format(**fields))
     return pd.DataFrame(

@@ -85,7 +85,7 @@ def test_late_report_names_the_shipped_profiles_month(folders):
         "Diserahkan 04/04/2025, lebih dari 1 bulan setelah kegiatan 03/03/2025."
     ]
     assert late["Saran Perbaikan"].tolist() == [
-        "Laporkan kegiatan dalam batas waktu pedoman (sheet Petunjuk template menyebutnya)."
+        "Laporkan kegiatan dalam batas waktu pedoman; batasnya tertulis di sheet Petunjuk pada template."
     ]
 
 

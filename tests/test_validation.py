@@ -74,6 +74,111 @@ CELL_CASES = [
 ]
 
 
+# (code, field, bad value) -> the exact Pesan and Saran Perbaikan the OPD reads
+CELL_TEXTS = {
+    ("MISSING_REQUIRED", "tanggal", None): (
+        "Kolom Tanggal wajib diisi tetapi kosong.",
+        "Lengkapi Tanggal pada baris ini.",
+    ),
+    ("MISSING_REQUIRED", "nip_penerima", None): (
+        "Kolom NIP Coachee wajib diisi tetapi kosong.",
+        "Lengkapi NIP Coachee pada baris ini.",
+    ),
+    ("MISSING_REQUIRED", "nama_pembimbing", None): (
+        "Kolom Nama Coach wajib diisi tetapi kosong.",
+        "Lengkapi Nama Coach pada baris ini.",
+    ),
+    ("NIP_FORMAT", "nip_penerima", "19850312201001200"): (
+        "NIP '19850312201001200' pada kolom NIP Coachee bukan 18 digit (17 digit).",
+        "Periksa kembali NIP pada SK/kartu pegawai; NIP terdiri dari 18 angka.",
+    ),
+    ("NIP_FORMAT", "nip_penerima", "1985031220100120AB"): (
+        "NIP '1985031220100120AB' pada kolom NIP Coachee bukan 18 digit (16 digit).",
+        "Periksa kembali NIP pada SK/kartu pegawai; NIP terdiri dari 18 angka.",
+    ),
+    ("NIP_NUMERIC_PRECISION", "nip_penerima", 1.98503122010012e17): (
+        "NIP pada kolom NIP Coachee tersimpan sebagai angka (1.98503122010012e+17); Excel hanya menyimpan 15 digit sehingga digit terakhir hilang.",
+        "Format kolom NIP sebagai Teks (Format Cells > Text) lalu ketik ulang NIP lengkap 18 digit.",
+    ),
+    ("NIP_BIRTHDATE", "nip_penerima", "198502302010012004"): (
+        "NIP '198502302010012004': digit 1-8 (19850230) bukan tanggal lahir yang sah.",
+        "Digit 1-8 NIP adalah tanggal lahir (TTTTBBHH). Periksa kembali NIP pada SK/kartu pegawai.",
+    ),
+    ("NIP_BIRTHDATE", "nip_penerima", "193001012010012004"): (
+        "NIP '193001012010012004': digit 1-8 (19300101) bukan tanggal lahir yang sah.",
+        "Digit 1-8 NIP adalah tanggal lahir (TTTTBBHH). Periksa kembali NIP pada SK/kartu pegawai.",
+    ),
+    ("NIP_TMT", "nip_penerima", "198503121995012004"): (
+        "NIP '198503121995012004': digit 9-14 (199501) bukan TMT pengangkatan yang sah.",
+        "Digit 9-14 NIP adalah tahun dan bulan pengangkatan. Periksa kembali NIP pada SK/kartu pegawai.",
+    ),
+    ("NIP_TMT", "nip_penerima", "198503122010132004"): (
+        "NIP '198503122010132004': digit 9-14 (201013) bukan TMT pengangkatan yang sah.",
+        "Digit 9-14 NIP adalah tahun dan bulan pengangkatan. Periksa kembali NIP pada SK/kartu pegawai.",
+    ),
+    ("NIP_GENDER", "nip_penerima", "198503122010013004"): (
+        "NIP '198503122010013004': digit ke-15 (3) harus 1 atau 2.",
+        "Digit ke-15 NIP adalah kode jenis kelamin (1 atau 2). Periksa kembali NIP.",
+    ),
+    ("DATE_INVALID", "tanggal", "31/02/2025"): (
+        "'31/02/2025' pada kolom Tanggal bukan tanggal yang dikenali.",
+        "Tulis tanggal sebagai tanggal Excel atau dd/mm/yyyy, mis. 03/03/2025 atau 3 Maret 2025.",
+    ),
+    ("DATE_INVALID", "tanggal", "kemarin"): (
+        "'kemarin' pada kolom Tanggal bukan tanggal yang dikenali.",
+        "Tulis tanggal sebagai tanggal Excel atau dd/mm/yyyy, mis. 03/03/2025 atau 3 Maret 2025.",
+    ),
+    ("DATE_FUTURE", "tanggal", D(2026, 2, 1)): (
+        "Tanggal 01/02/2026 pada kolom Tanggal belum terjadi (setelah 15/01/2026).",
+        "Periksa tahun dan bulan tanggal kegiatan.",
+    ),
+    ("DATE_OUT_OF_PERIOD", "tanggal", D(2024, 12, 31)): (
+        "Tanggal 31/12/2024 di luar tahun laporan 2025; baris tidak dihitung.",
+        "Laporkan kegiatan ini pada rekap tahun yang sesuai, atau perbaiki tahunnya.",
+    ),
+    ("SAME_PERSON", "nip_pembimbing", "198503122010012004"): (
+        "NIP pembimbing sama dengan NIP penerima (198503122010012004).",
+        "Isi NIP coach/mentor dengan NIP orang yang membimbing, bukan NIP penerima.",
+    ),
+    ("PANGKAT_UNKNOWN", "pangkat_penerima", "Golongan Z"): (
+        "Pangkat/golongan 'Golongan Z' pada kolom Pangkat/Gol Coachee tidak dikenali.",
+        "Tulis golongan seperti III/a (PNS) atau IX (PPPK).",
+    ),
+    ("EVIDENCE_MISSING", "bukti", None): (
+        "Kolom Bukti kosong.",
+        "Lampirkan tautan/nama berkas bukti kegiatan (formulir yang ditandatangani).",
+    ),
+    ("MENTOR_JUNIOR", "pangkat_pembimbing", "II/c"): (
+        "Golongan mentor (II/c) lebih rendah dari golongan mentee (III/a).",
+        "Mentor semestinya pegawai yang lebih senior; periksa kembali data mentor.",
+    ),
+    ("NAME_MISMATCH", "nama_penerima", "Orang Lain"): (
+        "Nama 'Orang Lain' berbeda dengan nama 'Pegawai 1002' untuk NIP yang sama.",
+        "Samakan penulisan nama dengan Data Pegawai/SK.",
+    ),
+    ("SCORE_RANGE", "p5", 4): (
+        "Nilai '4' pada kolom P5 harus bilangan bulat 1, 2 atau 3.",
+        "Isi 1 (tidak setuju), 2 (netral) atau 3 (setuju).",
+    ),
+    ("SCORE_RANGE", "p9", 2.5): (
+        "Nilai '2.5' pada kolom P9 harus bilangan bulat 1, 2 atau 3.",
+        "Isi 1 (tidak setuju), 2 (netral) atau 3 (setuju).",
+    ),
+    ("SCORE_RANGE", "p1", None): (
+        "Nilai (kosong) pada kolom P1 harus bilangan bulat 1, 2 atau 3.",
+        "Isi 1 (tidak setuju), 2 (netral) atau 3 (setuju).",
+    ),
+    ("ASSESSMENT_VALUE", "penilaian", "Cukup"): (
+        "Penilaian 'Cukup' tidak dikenali.",
+        "Isi salah satu: Sangat Mampu, Mampu, Kurang Mampu, Tidak Mampu.",
+    ),
+    ("UNKNOWN_ACTIVITY", "jenis", "Rapat Koordinasi"): (
+        "Jenis kegiatan 'Rapat Koordinasi' tidak dikenal dalam profil nganjuk-2025.",
+        "Pilih jenis kegiatan dari daftar pada template (sheet Petunjuk).",
+    ),
+}
+
+
 @pytest.mark.parametrize(("kind", "field", "value", "code", "letter"), CELL_CASES)
 def test_one_mistake_one_finding_at_its_cell(folders, kind, field, value, code, letter):
     inp, out = folders
@@ -86,7 +191,7 @@ def test_one_mistake_one_finding_at_its_cell(folders, kind, field, value, code, 
     submission(inp, "opd.xlsx", **rows)
     found = findings(inp, out)
     assert found[["Kode", "Baris", "Kolom"]].values.tolist() == [[code, 3, letter]]
-    assert found["Pesan"].iloc[0] and found["Saran Perbaikan"].iloc[0]
+    assert (found["Pesan"].iloc[0], found["Saran Perbaikan"].iloc[0]) == CELL_TEXTS[code, field, value]
 
 
 def test_duplicate_and_monthly_cap_findings(folders):
@@ -100,7 +205,16 @@ def test_duplicate_and_monthly_cap_findings(folders):
     submission(inp, "opd.xlsx", **rows)
     found = findings(inp, out)
     assert found[["Kode", "Baris"]].values.tolist() == [["DUPLICATE_SESSION", 3], ["MONTHLY_CAP", 5]]
-    assert "baris 2" in found["Pesan"].iloc[0]
+    assert found[["Pesan", "Saran Perbaikan"]].values.tolist() == [
+        [
+            "Sesi yang sama sudah dilaporkan di opd.xlsx, sheet Coaching, baris 2; baris ini tidak dihitung.",
+            "Hapus baris ganda, atau perbaiki tanggal/NIP bila memang sesi yang berbeda.",
+        ],
+        [
+            "Melebihi batas 2 sesi per bulan untuk penerima ini; baris tidak menambah JP.",
+            "Tidak perlu diperbaiki bila sesinya benar; batas bulanan diatur dalam pedoman.",
+        ],
+    ]
 
 
 def test_not_in_roster_and_late_report(folders, tmp_path):
@@ -129,6 +243,15 @@ def test_not_in_roster_and_late_report(folders, tmp_path):
     # both sessions (3 and 4 March) were reported on 10 April, more than a month later
     assert sorted(found["Kode"]) == ["LATE_REPORT", "LATE_REPORT", "NOT_IN_ROSTER"]
     assert found.set_index("Kode").loc["NOT_IN_ROSTER", "Sheet"] == "Pengembangan Lain"
+    texts = found.drop_duplicates("Kode").set_index("Kode")[["Pesan", "Saran Perbaikan"]]
+    assert texts.loc["LATE_REPORT"].tolist() == [
+        "Diserahkan 10/04/2025, lebih dari 1 bulan setelah kegiatan 03/03/2025.",
+        "Laporkan kegiatan dalam batas waktu pedoman; batasnya tertulis di sheet Petunjuk pada template.",
+    ]
+    assert texts.loc["NOT_IN_ROSTER"].tolist() == [
+        f"NIP {C} pada kolom NIP tidak ada di Data Pegawai.",
+        "Periksa NIP, atau tambahkan pegawai ke Data Pegawai bila memang pegawai baru.",
+    ]
     # Pangkalpinang has no per-session deadline
     assert "LATE_REPORT" not in set(findings(inp, out, roster=roster, profile="pangkalpinang-2023")["Kode"])
 
