@@ -195,8 +195,8 @@ def test_every_output_table_has_a_contract_and_a_planted_bug_breaks_it(folders, 
     ]:
         with pytest.raises(pandera.errors.SchemaError, match=what):
             check_tables(broken)
-    with pytest.raises(TableMismatch, match="^Kartu Pengendalian 20 JP: 0 pegawai, Rekap Pegawai 1$"):
+    with pytest.raises(TableMismatch, match=r"^Kartu Pengendalian 20 JP: 0 pegawai, Rekap Pegawai 1$"):
         check_tables(dataclasses.replace(tables, kartu=tables.kartu.iloc[0:0]))
     met = tables.rekap_opd.assign(**{"Memenuhi 20 JP": 0})  # and Belum 20 JP still empty
-    with pytest.raises(TableMismatch, match="^Belum 20 JP \\+ Memenuhi: 0 pegawai"):
+    with pytest.raises(TableMismatch, match=r"^Belum 20 JP \+ Memenuhi: 0 pegawai"):
         check_tables(dataclasses.replace(tables, rekap_opd=met, capaian_opd=met))
