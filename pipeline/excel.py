@@ -1,5 +1,5 @@
 """What Excel itself fixes, in one place: the day its serial numbers count from, the rows a sheet holds, the
-characters a cell holds."""
+characters a cell holds, how its columns are lettered."""
 
 from __future__ import annotations
 
@@ -39,3 +39,21 @@ def column_kind(series: pd.Series) -> str:
     if dates.any() and (dates | series.map(type).isin([str]) | series.isna()).all():
         return "date_or_text"
     return "mixed"
+
+
+def column_letter(index: int) -> str:
+    """0 -> 'A', 26 -> 'AA': the letters of a 0-based column index."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """'A' -> 1, 'AB' -> 28: the inverse of column_letter (1-based)."""
+    value = 0
+    for char in letters:
+        value = value * 26 + ord(char) - 64
+    return value

@@ -20,7 +20,7 @@ import pandas as pd
 import python_calamine as pc
 
 from pipeline import layout
-from pipeline.excel import MAX_ROWS
+from pipeline.excel import MAX_ROWS, column_index, column_letter
 from pipeline.findings import file_finding
 from pipeline.textnorm import clean_scalar, match_key, tokens
 
@@ -71,23 +71,6 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def column_index(letters: str) -> int:
-    """'A' -> 1, 'AB' -> 28: the inverse of column_letter (1-based)."""
-    value = 0
-    for char in letters:
-        value = value * 26 + ord(char) - 64
-    return value
 
 
 def check_file_safety(path: Path) -> None:

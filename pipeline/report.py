@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline import layout
+from pipeline.excel import column_index
 from pipeline.findings import render
-from pipeline.read import column_index
 
 
 def report_frame(

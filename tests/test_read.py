@@ -312,7 +312,7 @@ def test_inputs_stay_byte_identical_and_outputs_hold_no_formula(tmp_path):
 
 
 def test_column_letters_and_indexes_round_trip():
-    from pipeline.read import column_index, column_letter
+    from pipeline.excel import column_index, column_letter
 
     assert [column_letter(i) for i in (0, 25, 26, 27, 52)] == ["A", "Z", "AA", "AB", "BA"]
     assert all(column_index(column_letter(i)) == i + 1 for i in range(0, 800))
