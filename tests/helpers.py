@@ -49,6 +49,18 @@ def submission(
     return path
 
 
+def roster_file(path: Path, rows: list[list[str]]) -> Path:
+    """A Data Pegawai workbook: the header row, then one row per employee, every cell text."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Data Pegawai"
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
 def rekap(input_dir: Path, output: Path, **options: Any) -> RunResult:
     return run(RunConfig(input=input_dir, output=output, today=TODAY, **options))
 

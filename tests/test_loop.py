@@ -157,7 +157,8 @@ def test_an_older_versions_evaluations_and_findings_are_superseded_too(folders):
     inp, out = folders
     evaluation = {"tanggal": D(2025, 3, 3), "nip_penerima": A, "nip_pembimbing": COACH, **SCORES}
     bad = coaching_row(D(2025, 3, 24), nip_penerima="123")  # a Kesalahan the revision fixed
-    submission(inp, "dinkes.xlsx", opd="Dinkes", coaching=[*sessions(3, 10), bad], evaluasi=[evaluation])
+    # first row of the first file: the very first row read, so also the one whose id is 0
+    submission(inp, "dinkes.xlsx", opd="Dinkes", coaching=[bad, *sessions(3, 10)], evaluasi=[evaluation])
     submission(inp, "dinkes_revisi.xlsx", opd="Dinkes", coaching=sessions(3, 10, 24), evaluasi=[evaluation])
     result = rekap(inp, out)
     assert manifest(out)["evaluations"] == {

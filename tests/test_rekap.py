@@ -4,8 +4,7 @@ import datetime as dt
 import json
 
 import pytest
-import xlsxwriter
-from helpers import A, B, C, by_nip, coaching_row, rekap, sheet_rows, submission
+from helpers import A, B, C, by_nip, coaching_row, rekap, roster_file, sheet_rows, submission
 
 D = dt.date
 
@@ -89,19 +88,14 @@ def test_out_of_period_is_kept_with_zero_jp(folders):
 def test_roster_employee_without_sessions_appears_with_zero(folders):
     inp, out = folders
     submission(inp, "opd.xlsx", coaching=[coaching_row(D(2025, 2, 3))])
-    roster = inp / "pegawai.xlsx"
-    wb = xlsxwriter.Workbook(roster)
-    ws = wb.add_worksheet("Data Pegawai")
-    for r, row in enumerate(
+    roster_file(
+        inp / "pegawai.xlsx",
         [
-            ["NIP", "Nama", "Jenis Jabatan", "Perangkat Daerah"],
-            [A, "Ani", "JF", "Dinas Uji"],
-            [B, "Budi", "Pelaksana", "Dinas Uji"],
-        ]
-    ):
-        for c, v in enumerate(row):
-            ws.write_string(r, c, v)
-    wb.close()
+            ["NIP", "Nama", "Jenis Jabatan", "Perangkat Daerah", "Pangkat/Gol"],
+            [A, "Ani", "JF", "Dinas Uji", "III/c"],
+            [B, "Budi", "Pelaksana", "Dinas Uji", "II/a"],
+        ],
+    )
     rekap(inp, out)
     people = by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))
     assert people[B]["JP Total"] == 0 and people[B]["Status 20 JP"] == "Belum Terpenuhi"
@@ -122,6 +116,8 @@ def test_roster_employee_without_sessions_appears_with_zero(folders):
     assert indikator[B]["Nilai Indikator 20 JP"] == 0
     belum = sheet_rows(out / "ip_asn_2025.xlsx", "Belum 20 JP")
     assert [r["NIP"] for r in belum] == [B, A]  # the one short by more first
+    # the certificate names the roster's rank (the session row gave none)
+    assert [r["Pangkat/Gol"] for r in sheet_rows(out / "rekap_2025.xlsx", "Daftar Sertifikat")] == ["III/c"]
 
 
 def test_twenty_jp_met_and_kartu_columns(folders):
@@ -242,3 +238,34 @@ def test_petunjuk_takes_its_rules_from_the_profile():
         "10. Batas penghitungan: coaching paling banyak 2 sesi dan mentoring paling banyak 2 sesi per bulan "
         "per pegawai." in pangkalpinang
     )
+
+
+# Five recipients; the roster places the first k of them in Dinas Pendidikan and does not list the others.
+FIVE = [A, B, C, "199203042019032005", "197805062003121002"]
+
+
+@pytest.mark.parametrize(
+    ("in_roster", "recipients", "opd"),
+    [
+        (3, 5, "Dinas Pendidikan"),  # more than half
+        (2, 4, "laporan coaching"),  # exactly half is no majority: the file's name, not its folder's
+        (2, 5, "laporan coaching"),  # two in five
+    ],
+)
+def test_a_file_without_its_opd_is_named_by_the_rosters_majority_else_by_its_name(
+    folders, in_roster, recipients, opd
+):
+    inp, out = folders
+    roster_file(
+        inp / "pegawai.xlsx",
+        [
+            ["NIP", "Nama", "Perangkat Daerah"],
+            *[[n, f"Pegawai {n[-4:]}", "Dinas Pendidikan"] for n in FIVE[:in_roster]],
+        ],
+    )
+    (inp / "kiriman").mkdir()
+    rows = [coaching_row(D(2025, 3, 3), n) for n in FIVE[:recipients]]
+    submission(inp, "kiriman/laporan_coaching.xlsx", opd=None, coaching=rows)
+    rekap(inp, out)
+    detail = sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan")
+    assert {r["Perangkat Daerah"] for r in detail} == {opd}

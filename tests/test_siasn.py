@@ -331,3 +331,29 @@ def test_the_summary_table_shows_what_the_roster_could_not_say(folders, capsys):
             if line.startswith("| ")}  # fmt: skip
     assert rows["Pegawai tanpa Perangkat Daerah"] == "2"
     assert "PNS tanpa jenis jabatan (indikator kosong)" not in rows
+
+
+@pytest.mark.parametrize(("units", "tail"), [(30, "Unit 30 (1)."), (31, "Unit 30 (1) dan 1 unit lainnya.")])
+def test_unit_unmapped_names_thirty_units_then_counts_the_rest(units, tail):
+    """A kabupaten export can leave hundreds of units unmapped: the message names 30, then says how many more."""
+    from pipeline.findings import render
+    from pipeline.validate import check_roster
+
+    frame = pd.DataFrame(
+        {
+            "uid": range(units),
+            "file": "siasn.csv",
+            "sheet": "siasn",
+            "row": range(2, units + 2),
+            "aktif": True,
+            "kedudukan": "Aktif",
+            "opd": pd.Series([None] * units, dtype="string"),
+            "unor": [f"Unit {i:02d}" for i in range(1, units + 1)],
+        }
+    )
+    (finding,) = [f for f in check_roster(frame) if len(f)]
+    message = render(finding, pd.Series([""]), pd.Series([""]))["Pesan"].iloc[0]
+    assert message.startswith(
+        f"Unit kerja (UNOR) yang tidak dapat dipetakan ke Perangkat Daerah: {units} unit, "
+    )
+    assert message.endswith(tail) and message.count("(1)") == 30
