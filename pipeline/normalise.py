@@ -290,7 +290,9 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
     assessments = _concat(frames[layout.PENILAIAN], start_uid=len(activities) + len(evaluations) + 1)
     roster_frames, unit_frames = frames[layout.ROSTER], frames[layout.PETA_UNOR]
     roster_rows = _concat(roster_frames, start_uid=len(activities) + len(evaluations) + len(assessments) + 1)
+    frames.clear()  # the concatenated copies hold the rows now
     typed = type_activities(activities)
+    del activities
     roster_frame = _type_roster(roster_rows, submissions, unit_frames) if len(roster_frames) else None
     submissions, typed = name_opds(submissions, typed, roster_frame, workbooks)
     return Batch(
@@ -420,10 +422,18 @@ def _opd_from_name(rel: str) -> str:
 
 
 def _concat(frames: list[pd.DataFrame], start_uid: int) -> pd.DataFrame:
-    if not frames:
+    """The sheets' rows in (file, sheet, row) order, numbered from start_uid. The sheets are put in order
+    before concatenating, each sorted by row only if it is not already: sorting the concatenated rows would
+    copy every raw cell once more (1M rows: hundreds of MB)."""
+    rows = [
+        f if f["row"].is_monotonic_increasing else f.sort_values("row", kind="stable")
+        for f in frames
+        if len(f)
+    ]
+    if not rows:
         return pd.DataFrame({"uid": pd.Series(dtype="int64"), "file": [], "sheet": [], "row": [], "kind": []})
-    out = pd.concat(frames, ignore_index=True, sort=False)
-    out = out.sort_values(["file", "sheet", "row"], kind="stable", ignore_index=True)
+    rows.sort(key=lambda f: (f["file"].iat[0], f["sheet"].iat[0]))
+    out = pd.concat(rows, ignore_index=True, sort=False)
     out.insert(0, "uid", np.arange(start_uid, start_uid + len(out), dtype="int64"))
     return out
 

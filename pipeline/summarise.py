@@ -73,7 +73,8 @@ def employees(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
     not on it. An employee the roster lists as not active (KEDUDUKAN HUKUM) is not counted, sessions or not:
     ROSTER_INACTIVE names each one. Pangkat and jabatan: the roster's, else the latest session's."""
     columns = ["nip", "nama", "opd", "jenis_jabatan", "pangkat", "jabatan"]
-    seen = acts[acts["status"].ne(DITOLAK) & acts["nip_penerima"].notna()].sort_values("uid")
+    fields = ["uid", "nip_penerima", "nama_penerima", "opd", "pangkat_penerima_text", "jabatan_penerima"]
+    seen = acts.loc[acts["status"].ne(DITOLAK) & acts["nip_penerima"].notna(), fields].sort_values("uid")
     recipients = seen.rename(
         columns={"nip_penerima": "nip", "nama_penerima": "nama", "pangkat_penerima_text": "pangkat",
                  "jabatan_penerima": "jabatan"}
@@ -93,7 +94,8 @@ def employees(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def person_totals(acts: pd.DataFrame, people: pd.DataFrame, profile: Profile) -> pd.DataFrame:
-    valid = acts[acts["status"].isin([DIHITUNG, MELEBIHI])]
+    # Only the columns read here: a boolean filter copies every column it keeps (1M rows: 500 MB a copy).
+    valid = acts.loc[acts["status"].isin([DIHITUNG, MELEBIHI]), ["nip_penerima", "activity", "status", "jp"]]
     counted = valid[valid["status"].eq(DIHITUNG)]
     kartu_of = pd.Series({k: a.kartu_column for k, a in profile.activities.items()})
     grouped = {
@@ -149,7 +151,7 @@ def rekap_pegawai(p: pd.DataFrame) -> pd.DataFrame:
 
 
 def rekap_bulanan(acts: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
-    counted = acts[acts["status"].eq(DIHITUNG)]
+    counted = acts.loc[acts["status"].eq(DIHITUNG), ["nip_penerima", "tanggal", "jp"]]
     monthly = counted.assign(m=counted["tanggal"].dt.month).pivot_table(
         index="nip_penerima", columns="m", values="jp", aggfunc="sum"
     )
@@ -230,7 +232,8 @@ DETAIL_COLUMNS = [
 
 
 def _giver_names(acts: pd.DataFrame, activity: str) -> pd.Series:
-    rows = acts[acts["activity"].eq(activity) & acts["nip_pembimbing"].notna()].sort_values("uid")
+    giving = acts["activity"].eq(activity) & acts["nip_pembimbing"].notna()
+    rows = acts.loc[giving, ["uid", "nip_pembimbing", "nama_pembimbing"]].sort_values("uid")
     return rows.drop_duplicates("nip_pembimbing").set_index("nip_pembimbing")["nama_pembimbing"]
 
 
@@ -243,7 +246,8 @@ def _per_giver(
     acts: pd.DataFrame, forms: pd.DataFrame, eval_status: pd.DataFrame, activity: str, role: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(valid sessions, accepted evaluation rows, one row per coach/mentor with name and session count)."""
-    sessions = acts[acts["activity"].eq(activity) & acts["status"].isin([DIHITUNG, MELEBIHI])]
+    valid = acts["activity"].eq(activity) & acts["status"].isin([DIHITUNG, MELEBIHI])
+    sessions = acts.loc[valid, ["nip_penerima", "nip_pembimbing", "tanggal"]]
     accepted = (
         forms[forms["uid"].isin(eval_status.loc[eval_status["accepted"], "uid"])] if len(forms) else forms
     )
@@ -296,8 +300,10 @@ def penilaian_mentor(
 def sertifikat(acts: pd.DataFrame, p: pd.DataFrame, profile: Profile, year: int) -> pd.DataFrame:
     """One certificate per employee per session activity (coaching, mentoring) with a counted session: the
     ones BKPSDM issues; seminars and e-learning certify through their organisers."""
-    counted = acts[acts["status"].eq(DIHITUNG) & acts["activity"].isin(list(SESSION_ACTIVITIES))]
-    g = counted.groupby(["nip_penerima", "activity"], sort=True)
+    counted = acts["status"].eq(DIHITUNG) & acts["activity"].isin(list(SESSION_ACTIVITIES))
+    g = acts.loc[counted, ["nip_penerima", "activity", "jp", "tanggal"]].groupby(
+        ["nip_penerima", "activity"], sort=True
+    )
     out = pd.DataFrame(
         {
             "sesi": g.size(),
@@ -420,7 +426,8 @@ def jp_distribution(p: pd.DataFrame, target: float) -> pd.DataFrame:
 
 
 def sessions_per_month(acts: pd.DataFrame) -> pd.DataFrame:
-    counted = acts[acts["status"].eq(DIHITUNG) & acts["activity"].isin(["coaching", "mentoring"])]
+    mask = acts["status"].eq(DIHITUNG) & acts["activity"].isin(list(SESSION_ACTIVITIES))
+    counted = acts.loc[mask, ["uid", "activity", "tanggal"]]
     table = counted.assign(m=counted["tanggal"].dt.month).pivot_table(
         index="m", columns="activity", values="uid", aggfunc="count"
     )
