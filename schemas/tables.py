@@ -37,7 +37,11 @@ def _is_count(series: pd.Series) -> bool:
 
 
 def _is_text(series: pd.Series) -> bool:
-    return series.empty or pd.api.types.is_string_dtype(series) or bool(series.map(lambda v: isinstance(v, str)).all())
+    return (
+        series.empty
+        or pd.api.types.is_string_dtype(series)
+        or bool(series.map(lambda v: isinstance(v, str)).all())
+    )
 
 
 def jp() -> pa.Column:
