@@ -142,7 +142,7 @@ def duplicates(live: pd.DataFrame, key_fields: list[str]) -> tuple[pd.DataFrame,
 
 def session_keys(rows: pd.DataFrame) -> pd.DataFrame:
     """file and duplicate key (SPEC §4) of every row that has one: what tells two versions of a file apart."""
-    usable = rows[rows["nip_penerima"].notna() & rows["tanggal"].notna()]
+    usable = rows.loc[rows["nip_penerima"].notna() & rows["tanggal"].notna(), ["file", *DEDUP_KEY]]
     key = usable[DEDUP_KEY].assign(nip_pembimbing=usable["nip_pembimbing"].fillna(""))
     return pd.DataFrame({"file": usable["file"], "key": _key_string(key, DEDUP_KEY)})
 

@@ -280,19 +280,21 @@ def name_key(names: pd.Series) -> pd.Series:
 
 
 def collect(workbooks: list[WorkbookData]) -> Batch:
-    """Concatenate the raw sheets of every workbook and type every column."""
+    """Concatenate the raw sheets of every workbook and type every column. The sheets' raw cells are taken:
+    each sheet's frame is left empty (its letters and headers stay, for the layout), and the session rows are
+    typed a chunk at a time."""
     submissions = submissions_of(workbooks)
     frames = _sheets_by_kind(workbooks, dict(zip(submissions["file"], submissions["opd"], strict=True)))
-    activities = _concat(
-        frames[layout.COACHING] + frames[layout.MENTORING] + frames[layout.LAIN], start_uid=1
-    )
-    evaluations = _concat(frames[layout.EVALUASI], start_uid=len(activities) + 1)
-    assessments = _concat(frames[layout.PENILAIAN], start_uid=len(activities) + len(evaluations) + 1)
+    for sheet in (sheet for book in workbooks for sheet in book.sheets):  # `frames` holds the cells now
+        sheet.frame = sheet.frame.iloc[0:0].copy()  # a slice would keep the whole array alive
+    sessions = frames[layout.COACHING] + frames[layout.MENTORING] + frames[layout.LAIN]
+    first_uid = sum(len(f) for f in sessions) + 1
+    evaluations = _concat(frames[layout.EVALUASI], start_uid=first_uid)
+    assessments = _concat(frames[layout.PENILAIAN], start_uid=first_uid + len(evaluations))
     roster_frames, unit_frames = frames[layout.ROSTER], frames[layout.PETA_UNOR]
-    roster_rows = _concat(roster_frames, start_uid=len(activities) + len(evaluations) + len(assessments) + 1)
-    frames.clear()  # the concatenated copies hold the rows now
-    typed = type_activities(activities)
-    del activities
+    roster_rows = _concat(roster_frames, start_uid=first_uid + len(evaluations) + len(assessments))
+    frames.clear()
+    typed = _typed_in_chunks(sessions, start_uid=1)
     roster_frame = _type_roster(roster_rows, submissions, unit_frames) if len(roster_frames) else None
     submissions, typed = name_opds(submissions, typed, roster_frame, workbooks)
     return Batch(
@@ -305,6 +307,29 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
         file_findings=[finding for book in workbooks for finding in book.findings],
         workbooks=workbooks,
     )
+
+
+TYPE_CHUNK_ROWS = 250_000  # session rows typed at a time (see _typed_in_chunks)
+
+
+def _typed_in_chunks(frames: list[pd.DataFrame], start_uid: int) -> pd.DataFrame:
+    """type_activities over the rows of `frames` in (file, sheet, row) order, about TYPE_CHUNK_ROWS raw rows
+    at a time. The list is consumed: each chunk's raw cells are let go once typed, so a large run never
+    holds every raw cell and every typed row at once (1M rows: about 1.5 GB of raw cells)."""
+    ordered = _in_order(frames)
+    frames.clear()
+    typed: list[pd.DataFrame] = []
+    uid = start_uid
+    while ordered or not typed:
+        chunk: list[pd.DataFrame] = []
+        while ordered and (not chunk or sum(len(f) for f in chunk) + len(ordered[0]) <= TYPE_CHUNK_ROWS):
+            chunk.append(ordered.pop(0))
+        raw = _concat(chunk, start_uid=uid)
+        chunk.clear()
+        typed.append(type_activities(raw))
+        uid += len(raw)
+        del raw
+    return typed[0] if len(typed) == 1 else pd.concat(typed, ignore_index=True)
 
 
 def _sheets_by_kind(workbooks: list[WorkbookData], opd_of: dict[str, str]) -> dict[str, list[pd.DataFrame]]:
@@ -425,17 +450,22 @@ def _concat(frames: list[pd.DataFrame], start_uid: int) -> pd.DataFrame:
     """The sheets' rows in (file, sheet, row) order, numbered from start_uid. The sheets are put in order
     before concatenating, each sorted by row only if it is not already: sorting the concatenated rows would
     copy every raw cell once more (1M rows: hundreds of MB)."""
+    rows = _in_order(frames)
+    if not rows:
+        return pd.DataFrame({"uid": pd.Series(dtype="int64"), "file": [], "sheet": [], "row": [], "kind": []})
+    out = pd.concat(rows, ignore_index=True, sort=False)
+    out.insert(0, "uid", np.arange(start_uid, start_uid + len(out), dtype="int64"))
+    return out
+
+
+def _in_order(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """The non-empty sheets by (file, sheet), each in row order."""
     rows = [
         f if f["row"].is_monotonic_increasing else f.sort_values("row", kind="stable")
         for f in frames
         if len(f)
     ]
-    if not rows:
-        return pd.DataFrame({"uid": pd.Series(dtype="int64"), "file": [], "sheet": [], "row": [], "kind": []})
-    rows.sort(key=lambda f: (f["file"].iat[0], f["sheet"].iat[0]))
-    out = pd.concat(rows, ignore_index=True, sort=False)
-    out.insert(0, "uid", np.arange(start_uid, start_uid + len(out), dtype="int64"))
-    return out
+    return sorted(rows, key=lambda f: (f["file"].iat[0], f["sheet"].iat[0]))
 
 
 def _raw(frame: pd.DataFrame, field: str) -> pd.Series:

@@ -317,3 +317,26 @@ def test_column_letters_and_indexes_round_trip():
     assert [column_letter(i) for i in (0, 25, 26, 27, 52)] == ["A", "Z", "AA", "AB", "BA"]
     assert all(column_index(column_letter(i)) == i + 1 for i in range(0, 800))
     assert sorted(["BA", "AB", "Z", "C"], key=column_index) == ["C", "Z", "AB", "BA"]
+
+
+def test_session_rows_typed_in_chunks_equal_the_rows_typed_at_once(tmp_path, monkeypatch):
+    """A big run types its session rows a chunk at a time to free raw cells early; the typed rows, their
+    order and their ids must not depend on where the chunks fall (a sheet never splits across chunks)."""
+    from pipeline import normalise
+
+    days = [dt.date(2025, m, d) for m in (1, 2, 3) for d in (3, 17)]
+    submission(
+        tmp_path, "b_dinas.xlsx", coaching=[coaching_row(d) for d in days], mentoring=[coaching_row(days[0])]
+    )
+    submission(tmp_path, "a_dinas.xlsx", coaching=[coaching_row(d, "A") for d in days[:3]])
+    (tmp_path / "c.xlsx").write_bytes((tmp_path / "b_dinas.xlsx").read_bytes())
+
+    def activities() -> pd.DataFrame:
+        books = [read_workbook(f.path, f.rel) for f in discover(tmp_path) if f.is_workbook]
+        return normalise.collect(books).activities
+
+    whole = activities()
+    monkeypatch.setattr(normalise, "TYPE_CHUNK_ROWS", 4)  # every sheet its own chunk but the smallest pairs
+    chunked = activities()
+    assert len(whole) == 3 + 6 + 1 + 6 + 1 and whole["uid"].tolist() == list(range(1, 18))
+    pd.testing.assert_frame_equal(chunked, whole)
