@@ -243,6 +243,8 @@ def test_not_in_roster_and_late_report(folders, tmp_path):
     # both sessions (3 and 4 March) were reported on 10 April, more than a month later
     assert sorted(found["Kode"]) == ["LATE_REPORT", "LATE_REPORT", "NOT_IN_ROSTER"]
     assert found.set_index("Kode").loc["NOT_IN_ROSTER", "Sheet"] == "Pengembangan Lain"
+    late = found[found["Kode"].eq("LATE_REPORT")]
+    assert late[["Sheet", "Kolom"]].values.tolist() == [["Coaching", "B"], ["Mentoring", "B"]]  # at Tanggal
     texts = found.drop_duplicates("Kode").set_index("Kode")[["Pesan", "Saran Perbaikan"]]
     assert texts.loc["LATE_REPORT"].tolist() == [
         "Diserahkan 10/04/2025, lebih dari 1 bulan setelah kegiatan 03/03/2025.",
