@@ -338,6 +338,11 @@ def concat_findings(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
+def thousands(number: int) -> str:
+    """A count as Indonesians write it in a message: 1048576 -> "1.048.576"."""
+    return f"{number:,}".replace(",", ".")
+
+
 def title_of(code: str) -> str:
     """The Indonesian title with the code after it, as people read it: "NIP bukan 18 digit (NIP_FORMAT)"."""
     return f"{RULES[code].title} ({code})"

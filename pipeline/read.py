@@ -21,7 +21,7 @@ import python_calamine as pc
 
 from pipeline import layout
 from pipeline.excel import MAX_ROWS, column_index, column_letter
-from pipeline.findings import file_finding
+from pipeline.findings import file_finding, thousands
 from pipeline.textnorm import clean_scalar, match_key, tokens
 
 HEADER_SEARCH_ROWS = 20
@@ -119,7 +119,8 @@ def _check_dimension(start: bytes) -> None:
     cols = column_index(match.group(1).decode())
     if rows * cols > MAX_SHEET_CELLS and rows > 100_000:
         raise UnreadableFile(
-            "FILE_UNREADABLE", f"sheet menyatakan {rows:,} baris x {cols:,} kolom, melebihi batas"
+            "FILE_UNREADABLE",
+            f"sheet menyatakan {thousands(rows)} baris x {thousands(cols)} kolom, melebihi batas",
         )
 
 
@@ -170,7 +171,7 @@ def _read_sheets(book: pc.CalamineWorkbook, data: WorkbookData) -> None:
             continue
         recognised += 1
         if sheet.total_height > MAX_ROWS:
-            raise UnreadableFile("FILE_UNREADABLE", f"sheet {meta.name} melebihi {MAX_ROWS:,} baris")
+            raise UnreadableFile("FILE_UNREADABLE", f"sheet {meta.name} melebihi {thousands(MAX_ROWS)} baris")
         _add_sheet(data, kind, meta.name, sheet.to_python(skip_empty_area=False), _merged_ranges(sheet))
     if recognised == 0:
         names = ", ".join(data.sheet_names) or "tidak ada sheet"

@@ -106,16 +106,41 @@ def test_hidden_sheet_is_ignored_with_a_finding(tmp_path):
     book = read_workbook(path, "x.xlsx")
     assert [s.name for s in book.sheets] == ["Coaching"]
     assert [(f["code"], f["sheet"]) for f in book.findings] == [("SHEET_HIDDEN", "Coaching lama")]
+    assert rendered(book.findings) == [
+        (
+            "Sheet tersembunyi 'Coaching lama' tidak dibaca.",
+            "Jika data di sheet itu harus dihitung, tampilkan sheet (Unhide) atau pindahkan datanya.",
+        )
+    ]
 
 
 def test_sheet_and_header_not_found(tmp_path):
     path = write_rows(
         tmp_path / "x.xlsx", {"Rekap": [["apa saja"]], "Coaching": [["Judul"], ["tidak ada header"]]}
     )
-    codes = [f["code"] for f in read_workbook(path, "x.xlsx").findings]
-    assert codes == ["HEADER_NOT_FOUND"]
+    assert rendered(read_workbook(path, "x.xlsx").findings) == [
+        (
+            "Baris judul kolom tidak ditemukan pada 20 baris pertama sheet Coaching.",
+            "Pastikan baris judul kolom (mis. Tanggal, NIP Coachee, NIP Coach) ada di 20 baris pertama.",
+        )
+    ]
     path = write_rows(tmp_path / "y.xlsx", {"Rekap": [["apa saja"]]})
-    assert [f["code"] for f in read_workbook(path, "y.xlsx").findings] == ["SHEET_MISSING"]
+    assert rendered(read_workbook(path, "y.xlsx").findings) == [
+        (
+            "Tidak ada sheet yang dikenali (sheet yang ada: Rekap).",
+            "Gunakan template: sheet Coaching, Mentoring, Evaluasi Coaching, Penilaian Mentor, Pengembangan Lain.",
+        )
+    ]
+
+
+def rendered(findings: list[dict]) -> list[tuple[str, str]]:
+    """(Pesan, Saran Perbaikan) of file-level findings as the Temuan sheet shows them."""
+    from pipeline.findings import render
+
+    frame = pd.DataFrame(findings)
+    blank = pd.Series([""] * len(frame))
+    table = render(frame, blank, blank)
+    return list(zip(table["Pesan"], table["Saran Perbaikan"], strict=True))
 
 
 @pytest.mark.parametrize(
@@ -236,15 +261,27 @@ def patched_xlsx(path: Path, member: str, transform) -> Path:
     return path
 
 
+UNREADABLE = "Berkas tidak dapat dibaca: "
+
+
 @pytest.mark.parametrize(
-    ("maker", "code"),
+    ("maker", "code", "message"),
     [
-        (lambda p: fake_encrypted(p / "rahasia.xlsx"), "FILE_ENCRYPTED"),
+        (
+            lambda p: fake_encrypted(p / "rahasia.xlsx"),
+            "FILE_ENCRYPTED",
+            "Berkas dilindungi kata sandi sehingga tidak dapat dibaca.",
+        ),
         (
             lambda p: (p / "rusak.xlsx").write_bytes(b"PK\x03\x04 potongan") and p / "rusak.xlsx",
             "FILE_UNREADABLE",
+            UNREADABLE + "berkas rusak (arsip zip tidak utuh).",
         ),
-        (lambda p: (p / "teks.xlsx").write_text("ini bukan excel") and p / "teks.xlsx", "FILE_UNREADABLE"),
+        (
+            lambda p: (p / "teks.xlsx").write_text("ini bukan excel") and p / "teks.xlsx",
+            "FILE_UNREADABLE",
+            UNREADABLE + "isi berkas bukan lembar kerja Excel/ODS.",
+        ),
         (
             lambda p: patched_xlsx(
                 p / "bom.xlsx",
@@ -252,6 +289,7 @@ def patched_xlsx(path: Path, member: str, transform) -> Path:
                 lambda d: d.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet', 1),
             ),
             "FILE_UNREADABLE",
+            UNREADABLE + "berisi deklarasi entitas XML yang tidak diizinkan.",
         ),
         (
             lambda p: patched_xlsx(
@@ -260,10 +298,11 @@ def patched_xlsx(path: Path, member: str, transform) -> Path:
                 lambda d: d.replace(b'<dimension ref="A1"/>', b'<dimension ref="A1:XFD1048576"/>'),
             ),
             "FILE_UNREADABLE",
+            UNREADABLE + "sheet menyatakan 1.048.576 baris x 16.384 kolom, melebihi batas.",
         ),
     ],
 )
-def test_broken_files_become_one_finding_and_the_run_goes_on(tmp_path, maker, code):
+def test_broken_files_become_one_finding_and_the_run_goes_on(tmp_path, maker, code, message):
     inp = tmp_path / "in"
     inp.mkdir()
     bad = maker(inp)
@@ -272,6 +311,7 @@ def test_broken_files_become_one_finding_and_the_run_goes_on(tmp_path, maker, co
     result = rekap(inp, tmp_path / "out")
     file_level = result.report[result.report["File"].eq(bad.name)]
     assert file_level["Kode"].tolist() == [code]
+    assert file_level["Pesan"].tolist() == [message]
     assert result.reconciliation["counted"] == 1
     assert hashlib.sha256(bad.read_bytes()).hexdigest() == before
 
