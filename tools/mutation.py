@@ -79,9 +79,15 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=300, help="mutants to test; 0 for every one")
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--names", type=Path, help="test these mutants (one name a line) instead of a sample")
     args = parser.parse_args()
     generate()
-    chosen = choose(results(), args.sample, args.seed)
+    if args.names:
+        known = {name for codes in results().values() for name in codes}
+        chosen = [n for n in args.names.read_text(encoding="utf-8").split() if n in known]
+    else:
+        chosen = choose(results(), args.sample, args.seed)
+    (RESULTS.parent / "sample.txt").write_text("\n".join(chosen) + "\n", encoding="utf-8")  # for --names
     subprocess.run(
         [MUTMUT, "run", "--max-children", str(args.jobs), *chosen], capture_output=True, check=False
     )
