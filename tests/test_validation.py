@@ -311,3 +311,20 @@ def test_the_ip_asn_indicator_is_for_pns_only(folders):
     rows = by_nip(sheet_rows(out / "ip_asn_2025.xlsx", "Indikator Kompetensi"))
     assert rows[PPPK]["Nilai Indikator 20 JP"] == "Tidak berlaku (PPPK)"
     assert rows[A]["Nilai Indikator 20 JP"] is None  # PNS, jenis jabatan unknown without a roster
+
+
+@pytest.mark.parametrize(
+    ("typed", "codes"),
+    [
+        ("PEGAWAI 1002", []),  # case
+        ("Pegawai  1002.", []),  # spacing and punctuation
+        ("Pegawai-1002", []),
+        ("Pegawai 1003", ["NAME_MISMATCH"]),  # another name
+    ],
+)
+def test_a_name_typed_differently_is_the_same_name_a_different_one_is_not(folders, typed, codes):
+    inp, out = folders
+    rows = clean_rows()
+    rows["mentoring"].append(dict(rows["mentoring"][0], tanggal=D(2025, 4, 4), nama_penerima=typed))
+    submission(inp, "opd.xlsx", **rows)
+    assert findings(inp, out)["Kode"].tolist() == codes
