@@ -46,6 +46,11 @@ def test_monthly_cap_counts_the_first_two_by_date_then_row(folders):
     assert status[("Coaching", 2)] == "Melebihi Batas Bulanan"
     assert status[("Coaching", 6)] == "Dihitung"
     assert status[("Mentoring", 2)] == "Dihitung"  # the cap is per activity
+    notes = {(r["Sheet"], r["Baris"]): r["Keterangan"] for r in detail if r["Status"] != "Dihitung"}
+    assert notes == {
+        ("Coaching", 2): "Melebihi batas 2 sesi per bulan",
+        ("Coaching", 5): "Melebihi batas 2 sesi per bulan",
+    }
     person = by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai"))[A]
     assert (person["Sesi Coaching Dilaporkan"], person["Sesi Coaching Dihitung"], person["JP Coaching"]) == (
         5,
@@ -71,7 +76,7 @@ def test_duplicates_within_and_across_files_first_seen_stays(folders):
     }
     assert result.reconciliation["duplicate"] == 2
     notes = {r["Baris"]: r["Keterangan"] for r in detail if r["File"] == "b_opd.xlsx"}
-    assert "a_opd.xlsx, sheet Coaching, baris 2" in notes[2]
+    assert notes == {2: "Duplikat dari a_opd.xlsx, sheet Coaching, baris 2", 3: ""}
 
 
 def test_out_of_period_is_kept_with_zero_jp(folders):
@@ -79,7 +84,10 @@ def test_out_of_period_is_kept_with_zero_jp(folders):
     submission(inp, "opd.xlsx", coaching=[coaching_row(D(2024, 12, 30)), coaching_row(D(2025, 1, 2))])
     result = rekap(inp, out, year=2025)
     detail = sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan")
-    assert [(r["Status"], r["JP"]) for r in detail] == [("Di Luar Periode", 0), ("Dihitung", 4)]
+    assert [(r["Status"], r["JP"], r["Keterangan"]) for r in detail] == [
+        ("Di Luar Periode", 0, "Di luar tahun 2025"),
+        ("Dihitung", 4, ""),
+    ]
     assert result.reconciliation["out_of_period"] == 1
     codes = {r["Kode"] for r in sheet_rows(out / "validasi" / "opd_validasi.xlsx", "Temuan")}
     assert "DATE_OUT_OF_PERIOD" in codes
