@@ -204,7 +204,10 @@ def test_duplicate_and_monthly_cap_findings(folders):
     ]
     submission(inp, "opd.xlsx", **rows)
     found = findings(inp, out)
-    assert found[["Kode", "Baris"]].values.tolist() == [["DUPLICATE_SESSION", 3], ["MONTHLY_CAP", 5]]
+    assert found[["Kode", "Baris", "Kolom"]].values.tolist() == [
+        ["DUPLICATE_SESSION", 3, "B"],
+        ["MONTHLY_CAP", 5, "B"],
+    ]
     assert found[["Pesan", "Saran Perbaikan"]].values.tolist() == [
         [
             "Sesi yang sama sudah dilaporkan di opd.xlsx, sheet Coaching, baris 2; baris ini tidak dihitung.",
