@@ -181,8 +181,6 @@ def activity_table(profile: Profile) -> pd.DataFrame:
                 "multiplier": multiplier,
                 "cap_nat": a.max_jp_per_day,
                 "cap_int": a.max_jp_per_day_international,
-                "label": a.label,
-                "kartu": a.kartu_column,
             }
         )
     return pd.DataFrame(rows).set_index("activity")

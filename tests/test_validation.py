@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 import xlsxwriter
-from helpers import COACH, COACH_NAME, TODAY, A, B, C, coaching_row, rekap, submission
+from helpers import COACH, COACH_NAME, TODAY, A, B, C, coaching_row, rekap, sheet_rows, submission
 
 D = dt.date
 
@@ -272,6 +272,10 @@ def test_rejected_rows_get_zero_and_reconcile(folders):
     assert r["rows_read"] == r["counted"] + r["capped"] + r["duplicate"] + r["out_of_period"] + r["rejected"]
     # one finding per bad cell, not a cascade
     assert sorted(result.report["Kode"]) == ["DATE_INVALID", "NIP_FORMAT"]
+    rejected = [r for r in sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan") if r["Status"] == "Ditolak"]
+    assert [(r["Baris"], r["JP"], r["Keterangan"]) for r in rejected] == [
+        (3, 0, "Ditolak: NIP bukan 18 digit (NIP_FORMAT), Tanggal tidak dikenali (DATE_INVALID)")
+    ]
 
 
 def test_today_is_the_future_limit():
