@@ -71,12 +71,17 @@ def _datetime(series: pd.Series) -> bool:
     return series.empty or pd.api.types.is_datetime64_any_dtype(series)
 
 
-def _is_text(series: pd.Series) -> bool:
-    return series.empty or pd.api.types.is_string_dtype(series)
+def is_text(series: pd.Series) -> bool:
+    """Text whatever its dtype: a string dtype, or an object column of Python str (as pandas leaves some)."""
+    return (
+        series.empty
+        or pd.api.types.is_string_dtype(series)
+        or bool(series.map(lambda v: isinstance(v, str)).all())
+    )
 
 
 def _text(nullable: bool = True) -> pa.Column:
-    return pa.Column(None, pa.Check(_is_text, name="is_text"), nullable=nullable)
+    return pa.Column(None, pa.Check(is_text, name="is_text"), nullable=nullable)
 
 
 ACTIVITIES_SCHEMA = pa.DataFrameSchema(

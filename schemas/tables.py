@@ -23,7 +23,7 @@ from pipeline.terms import (
     TERPENUHI,
     UNKNOWN_JENIS,
 )
-from schemas import NIP_PATTERN
+from schemas import NIP_PATTERN, is_text
 
 ROUNDING = 0.005  # the tables round JP to 2 decimals: each rounded figure may be off by half a step
 
@@ -34,14 +34,6 @@ def _is_number(series: pd.Series) -> bool:
 
 def _is_count(series: pd.Series) -> bool:
     return series.empty or pd.api.types.is_integer_dtype(series)
-
-
-def _is_text(series: pd.Series) -> bool:
-    return (
-        series.empty
-        or pd.api.types.is_string_dtype(series)
-        or bool(series.map(lambda v: isinstance(v, str)).all())
-    )
 
 
 def jp() -> pa.Column:
@@ -57,13 +49,13 @@ def count() -> pa.Column:
 def nip(unique: bool = True) -> pa.Column:
     """An employee's NIP, written as text (SPEC §8): 18 digits."""
     return pa.Column(
-        None, [pa.Check(_is_text, name="is_text"), pa.Check.str_matches(NIP_PATTERN)], unique=unique
+        None, [pa.Check(is_text, name="is_text"), pa.Check.str_matches(NIP_PATTERN)], unique=unique
     )
 
 
 def giver() -> pa.Column:
     """A coach's or mentor's NIP as reported: text, one row each (a malformed one is only a Peringatan)."""
-    return pa.Column(None, pa.Check(_is_text, name="is_text"), unique=True)
+    return pa.Column(None, pa.Check(is_text, name="is_text"), unique=True)
 
 
 def one_of(values: Any) -> pa.Column:
@@ -123,7 +115,7 @@ REKAP_BULANAN = pa.DataFrameSchema(
 
 REKAP_OPD = pa.DataFrameSchema(
     {
-        "Perangkat Daerah": pa.Column(None, pa.Check(_is_text, name="is_text"), unique=True),
+        "Perangkat Daerah": pa.Column(None, pa.Check(is_text, name="is_text"), unique=True),
         **{c: count() for c in ["Jumlah Pegawai", "Pegawai Ikut Coaching/Mentoring", "Sesi Dihitung"]},
         "Memenuhi 20 JP": count(),
         "JP Total": jp(),
@@ -170,7 +162,7 @@ PENILAIAN_MENTOR = pa.DataFrameSchema(
 
 SERTIFIKAT = pa.DataFrameSchema(
     {
-        "No Sertifikat": pa.Column(None, pa.Check(_is_text, name="is_text"), unique=True),
+        "No Sertifikat": pa.Column(None, pa.Check(is_text, name="is_text"), unique=True),
         "NIP": nip(unique=False),
         "Jumlah Sesi": pa.Column(None, [pa.Check(_is_count, name="is_integer"), pa.Check.ge(1)]),
         "JP": jp(),
