@@ -320,10 +320,13 @@ def _typed_in_chunks(frames: list[pd.DataFrame], start_uid: int) -> pd.DataFrame
     frames.clear()
     typed: list[pd.DataFrame] = []
     uid = start_uid
+    ordered.reverse()  # taken from the end: pop() is O(1)
     while ordered or not typed:
         chunk: list[pd.DataFrame] = []
-        while ordered and (not chunk or sum(len(f) for f in chunk) + len(ordered[0]) <= TYPE_CHUNK_ROWS):
-            chunk.append(ordered.pop(0))
+        rows = 0
+        while ordered and (not chunk or rows + len(ordered[-1]) <= TYPE_CHUNK_ROWS):
+            chunk.append(ordered.pop())
+            rows += len(chunk[-1])
         raw = _concat(chunk, start_uid=uid)
         chunk.clear()
         typed.append(type_activities(raw))
