@@ -155,14 +155,9 @@ def test_make_names_its_variables(tmp_path):
 
 
 def _roster(folder, rows):
-    import xlsxwriter
+    from helpers import roster_file
 
-    wb = xlsxwriter.Workbook(folder / "pegawai.xlsx")
-    ws = wb.add_worksheet("Data Pegawai")
-    for r, row in enumerate([["NIP", "Nama", "Jenis Jabatan", "Perangkat Daerah"], *rows]):
-        for c, v in enumerate(row):
-            ws.write_string(r, c, v)
-    wb.close()
+    roster_file(folder / "pegawai.xlsx", [["NIP", "Nama", "Jenis Jabatan", "Perangkat Daerah"], *rows])
 
 
 def _untitled_submission(folder, name, title, recipients):

@@ -4,8 +4,19 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-import xlsxwriter
-from helpers import COACH, COACH_NAME, TODAY, A, B, C, coaching_row, rekap, sheet_rows, submission
+from helpers import (
+    COACH,
+    COACH_NAME,
+    TODAY,
+    A,
+    B,
+    C,
+    coaching_row,
+    rekap,
+    roster_file,
+    sheet_rows,
+    submission,
+)
 
 D = dt.date
 
@@ -223,15 +234,10 @@ def test_duplicate_and_monthly_cap_findings(folders):
 def test_not_in_roster_and_late_report(folders, tmp_path):
     inp, out = folders
     rows = clean_rows()
-    roster = tmp_path / "pegawai.xlsx"
-    wb = xlsxwriter.Workbook(roster)
-    ws = wb.add_worksheet("Data Pegawai")
-    for r, (nip, nama) in enumerate(
-        [("NIP", "Nama"), (A, "Pegawai 2004"), (B, "Pegawai 1002"), (COACH, COACH_NAME)]
-    ):
-        ws.write_string(r, 0, nip)
-        ws.write_string(r, 1, nama)
-    wb.close()
+    roster = roster_file(
+        tmp_path / "pegawai.xlsx",
+        [["NIP", "Nama"], [A, "Pegawai 2004"], [B, "Pegawai 1002"], [COACH, COACH_NAME]],
+    )
     path = inp / "opd.xlsx"
     from pipeline.profiles import load_profile
     from pipeline.template import write_template
