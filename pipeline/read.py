@@ -22,7 +22,7 @@ import python_calamine as pc
 from pipeline import layout
 from pipeline.excel import MAX_ROWS, column_index, column_letter
 from pipeline.findings import file_finding, thousands
-from pipeline.textnorm import clean_scalar, match_key, tokens
+from pipeline.textnorm import INVISIBLE, clean_scalar, match_key, tokens
 
 HEADER_SEARCH_ROWS = 20
 MAX_ZIP_MEMBERS = 5_000
@@ -332,18 +332,25 @@ def parse_table(
     fields = list(found)
     columns = [found[f] for f in fields]
     width = max(columns) + 1
-    padded = [r if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in body]
+    content = [found[f] for f in fields if f != "no"]
+    kept = [
+        (number, r if len(r) >= width else [*r, *([""] * (width - len(r)))])
+        for number, r in enumerate(body, start=top + 2)
+        if any(is_filled(r[c]) for c in content if c < len(r))
+    ]  # a row with nothing but a Nomor (or blanks) is no record
+    padded = [r for _, r in kept]
     frame = pd.DataFrame(padded, dtype=object).iloc[:, columns] if padded else pd.DataFrame(columns=columns)
     frame.columns = fields
-    frame.insert(0, "row", range(top + 2, top + 2 + len(frame)))
-    content = [f for f in fields if f != "no"]
-    filled = frame[content].apply(_is_filled).any(axis=1) if content else pd.Series(False, index=frame.index)
-    frame = frame.loc[filled].reset_index(drop=True)
+    frame.insert(0, "row", [number for number, _ in kept])
     letters = {f: column_letter(found[f]) for f in fields}
     headers = {f: texts[found[f]] for f in fields}
     return frame, letters, headers, top + 1
 
 
-def _is_filled(column: pd.Series) -> pd.Series:
-    text = column.astype("string").str.replace("[\u200b\ufeff\u00a0\\s]", "", regex=True)
-    return text.fillna("").ne("")
+def is_filled(value: Any) -> bool:
+    """A cell holding anything but blanks: whitespace, no-break and zero-width spaces count as empty."""
+    if isinstance(value, str):
+        return bool(value.translate(INVISIBLE).strip())
+    return not (
+        value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+    )

@@ -11,7 +11,7 @@ import unicodedata
 import pandas as pd
 
 # Characters str.strip() keeps but users never mean: zero-width space/joiners, BOM, soft hyphen.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _INVISIBLE_RE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -32,7 +32,7 @@ def clean_scalar(value: object) -> str:
     """One cell as clean text: NFKC, invisible characters removed, whitespace collapsed."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFKC", str(value)).translate(INVISIBLE)
     return " ".join(text.split())
 
 

@@ -88,9 +88,12 @@ def test_blank_and_prenumbered_rows_are_not_rows(tmp_path):
         [2, None, "  ", None, "\u00a0"],
         [3],
         [4, D(2025, 3, 4), A, COACH, "Budi"],
+        [5, "\u200b", "\u2003", "\ufeff \t", None],
+        [6, None, None, None, 0],
     ]
     book = read_workbook(write_rows(tmp_path / "x.xlsx", {"Coaching": rows}), "x.xlsx")
-    assert book.sheets[0].frame["row"].tolist() == [2, 6]
+    assert book.sheets[0].frame["row"].tolist() == [2, 6, 8]  # a 0 is content; a zero-width space is not
+    assert book.sheets[0].frame["nama_pembimbing"].tolist() == ["Budi", "Budi", 0]
 
 
 def test_hidden_sheet_is_ignored_with_a_finding(tmp_path):
