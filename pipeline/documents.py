@@ -311,9 +311,17 @@ def _kartu_table(rows: pd.DataFrame, styles: dict[str, ParagraphStyle], width: f
         ]
         for number, r in enumerate(rows.to_dict("records"), start=1)
     ]
-    table = Table(header + body, colWidths=widths, repeatRows=2)
+    table = Table(
+        header + body, colWidths=widths, rowHeights=[None, None, *map(_row_height, body)], repeatRows=2
+    )
     table.setStyle(_KARTU_STYLE)
     return table
+
+
+def _row_height(cells: list[str]) -> float:
+    """What reportlab would measure for a row of plain-text cells (its lines times the leading, plus the
+    3 pt top and bottom padding), given up front: measuring costs it a pass over every cell per page."""
+    return KARTU_LEADING * max(cell.count("\n") + 1 for cell in cells) + (3 + 3)
 
 
 def _wrapped(value: object, width: float) -> str:
@@ -321,6 +329,7 @@ def _wrapped(value: object, width: float) -> str:
 
 
 KARTU_FONT_SIZE = 8.5
+KARTU_LEADING = KARTU_FONT_SIZE * 1.2
 
 
 _KARTU_STYLE = TableStyle(
@@ -337,7 +346,7 @@ _KARTU_STYLE = TableStyle(
         ("VALIGN", (0, 2), (-1, -1), "TOP"),
         ("ALIGN", (0, 2), (0, -1), "CENTER"),
         ("ALIGN", (2, 2), (9, -1), "RIGHT"),
-        ("FONT", (0, 2), (-1, -1), FONT, KARTU_FONT_SIZE, KARTU_FONT_SIZE * 1.2),
+        ("FONT", (0, 2), (-1, -1), FONT, KARTU_FONT_SIZE, KARTU_LEADING),
     ]
 )
 

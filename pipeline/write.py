@@ -32,7 +32,7 @@ FIXED_CREATED = dt.datetime(2000, 1, 1)
 # slower per cell, but memory stays flat at a million rows.
 CONSTANT_MEMORY_ROWS = 300_000
 # A table this long is written by pipeline.sheetxml (vectorised, spliced in after close), not cell by cell.
-SPLICE_ROWS = 2_000
+SPLICE_ROWS = 100
 MAX_WIDTH = 60
 # Column-width units that still print legibly on one landscape A4 page when fitted to its width.
 PRINTABLE_WIDTH = 170

@@ -309,7 +309,9 @@ def _add_legacy_drawing(xml: str) -> str:
             head = root.group(0)[:-1] + f' xmlns:r="{NS_REL}">'
             xml = xml[: root.start()] + head + xml[root.end() :]
     element = f'<{p}legacyDrawing {rel_prefix}:id="rIdRekapJpVml"/>'
-    positions = [m.start() for name in _AFTER_LEGACY if (m := re.search(rf"<{p}{name}\b", xml))]
+    # they all follow the cells: search after them, not through every row once per name
+    tail = max(0, xml.rfind(f"</{p}sheetData>"))
+    positions = [m.start() for name in _AFTER_LEGACY if (m := re.compile(rf"<{p}{name}\b").search(xml, tail))]
     at = min(positions) if positions else xml.rindex(f"</{p}worksheet>")
     return xml[:at] + element + xml[at:]
 
