@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,21 @@ def folder_name(opd: str) -> str:
     return name[:100] or "_"
 
 
+@dataclass(frozen=True)
+class Package:
+    """One OPD's folder: its submissions' files (`current`: those no revision replaced) and its Kartu rows."""
+
+    folder: Path
+    files: list[str]
+    current: list[str]
+    cards: pd.DataFrame
+    year: int
+
+    @property
+    def kartu_path(self) -> Path:
+        return self.folder / f"kartu_pengendalian_{self.year}.xlsx"
+
+
 def write_packages(
     root: Path,
     year: int,
@@ -36,20 +52,41 @@ def write_packages(
 ) -> list[Path]:
     """`submissions`: file, opd, roster_only, superseded; `reports` / `marked`: file -> its written
     `_validasi` report / `_ditandai` copy. The roster is BKPSDM's own file: it goes into no folder."""
+    packages = plan_packages(root, year, submissions, kartu)
+    for package in packages:
+        write_package_kartu(package)
+    return copy_packages(packages, reports, marked)
+
+
+def plan_packages(root: Path, year: int, submissions: pd.DataFrame, kartu: pd.DataFrame) -> list[Package]:
+    """The folder of every OPD that submitted or has employees, sorted by its grouping key."""
     submissions = submissions[~submissions["roster_only"]]
     kartu_key = kartu["Perangkat Daerah"].astype(str).map(group_key)
-    written: list[Path] = []
+    packages = []
     for key, name in _opd_names(submissions, kartu).items():
-        folder = root / DELIVERY_FOLDER / folder_name(name)
         own = submissions[submissions["opd"].map(group_key).eq(key)]
-        written += _copies(folder, own["file"], reports)
-        written += _copies(folder, own[~own["superseded"]]["file"], marked)
-        cards = kartu[kartu_key.eq(key)]
-        if len(cards):
-            path = folder / f"kartu_pengendalian_{year}.xlsx"
-            with open_workbook(path) as book:
-                book.table("Kartu Pengendalian 20 JP", cards.assign(No=range(1, len(cards) + 1)))
-            written.append(path)
+        current = own[~own["superseded"]]["file"].tolist()
+        folder = root / DELIVERY_FOLDER / folder_name(name)
+        packages.append(Package(folder, own["file"].tolist(), current, kartu[kartu_key.eq(key)], year))
+    return packages
+
+
+def write_package_kartu(package: Package) -> None:
+    """kartu_pengendalian_<TAHUN>.xlsx of the OPD's employees (none when it has none)."""
+    cards = package.cards
+    if len(cards):
+        with open_workbook(package.kartu_path) as book:
+            book.table("Kartu Pengendalian 20 JP", cards.assign(No=range(1, len(cards) + 1)))
+
+
+def copy_packages(packages: list[Package], reports: dict[str, Path], marked: dict[str, Path]) -> list[Path]:
+    """Each OPD's validation reports and current marked copies into its folder; every file of the folders."""
+    written: list[Path] = []
+    for package in packages:
+        written += _copies(package.folder, package.files, reports)
+        written += _copies(package.folder, package.current, marked)
+        if len(package.cards):
+            written.append(package.kartu_path)
     return written
 
 
@@ -62,7 +99,7 @@ def _opd_names(submissions: pd.DataFrame, kartu: pd.DataFrame) -> dict[str, str]
     return dict(sorted((k, v) for k, v in names.items() if k))
 
 
-def _copies(folder: Path, files: pd.Series, made: dict[str, Path]) -> list[Path]:
+def _copies(folder: Path, files: list[str], made: dict[str, Path]) -> list[Path]:
     written = []
     for rel in files:
         source = made.get(rel)

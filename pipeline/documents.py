@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,12 +30,13 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pipeline.deliver import folder_name
 from pipeline.instansi import Instansi, Person
 from pipeline.profiles import KARTU_KLASIKAL, KARTU_NON_KLASIKAL
 from pipeline.terms import UNKNOWN_OPD
+from pipeline.workers import Piece
 
 FONT, BOLD = "RekapJP-Vera", "RekapJP-VeraBd"
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -65,13 +66,20 @@ def indonesian_date(day: dt.date) -> str:
 
 
 @functools.cache
-def _fonts() -> frozenset[int]:
-    """Register the fonts once; the code points they draw."""
+def _fonts() -> frozenset[str]:
+    """Register the fonts once; the characters they draw."""
     folder = Path(reportlab.__file__).parent / "fonts"
     regular = TTFont(FONT, str(folder / "Vera.ttf"))
     pdfmetrics.registerFont(regular)
     pdfmetrics.registerFont(TTFont(BOLD, str(folder / "VeraBd.ttf")))
-    return frozenset(regular.face.charToGlyph)
+    return frozenset(map(chr, regular.face.charToGlyph))
+
+
+def lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """`text` wrapped to `width` ([""] when empty); most lines fit whole, which one measure tells."""
+    if text and pdfmetrics.stringWidth(text, font, size) <= width:
+        return [text]
+    return simpleSplit(text, font, size, width) or [""]
 
 
 def printable(value: object) -> str:
@@ -80,15 +88,15 @@ def printable(value: object) -> str:
         "" if value is None or (isinstance(value, float) and pd.isna(value)) else " ".join(str(value).split())
     )
     drawn = _fonts()
-    if all(ord(ch) in drawn for ch in text):
+    if drawn.issuperset(text):
         return text
     out = []
     for ch in text:
-        if ord(ch) in drawn:
+        if ch in drawn:
             out.append(ch)
             continue
         base = "".join(
-            c for c in unicodedata.normalize("NFKD", ch) if ord(c) in drawn and not unicodedata.combining(c)
+            c for c in unicodedata.normalize("NFKD", ch) if c in drawn and not unicodedata.combining(c)
         )
         out.append(base or "?")
     return "".join(out)
@@ -114,17 +122,25 @@ def by_opd(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 def write_certificates(folder: Path, register: pd.DataFrame, letter: Letter) -> list[Path]:
     """sertifikat_<TAHUN>/<Perangkat Daerah>.pdf: one A4 page per row of Daftar Sertifikat."""
-    return _per_opd(folder, register, lambda path, rows: _certificate_file(path, rows, letter))
+    return _written(certificate_pieces(folder, register, letter))
 
 
-def _per_opd(folder: Path, frame: pd.DataFrame, write: Callable[[Path, pd.DataFrame], None]) -> list[Path]:
+def certificate_pieces(folder: Path, register: pd.DataFrame, letter: Letter) -> list[tuple[Path, Piece]]:
+    """Each OPD's certificate file and the call that draws it."""
+    return [
+        (path, Piece(_certificate_file, (path, rows, letter))) for path, rows in _per_opd(folder, register)
+    ]
+
+
+def _per_opd(folder: Path, frame: pd.DataFrame) -> list[tuple[Path, pd.DataFrame]]:
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for opd, rows in by_opd(frame):
-        path = folder / f"{folder_name(opd)}.pdf"
-        write(path, rows)
-        written.append(path)
-    return written
+    return [(folder / f"{folder_name(opd)}.pdf", rows) for opd, rows in by_opd(frame)]
+
+
+def _written(pieces: list[tuple[Path, Piece]]) -> list[Path]:
+    for _, piece in pieces:
+        piece()
+    return [path for path, _ in pieces]
 
 
 def _certificate_file(path: Path, rows: pd.DataFrame, letter: Letter) -> None:
@@ -162,7 +178,7 @@ class _Pen:
         self, text: str, size: float, bold: bool = False, centred: bool = True, gap: float = 0.4
     ) -> None:
         font = BOLD if bold else FONT
-        for part in simpleSplit(printable(text), font, size, self.width) or [""]:
+        for part in lines(printable(text), font, size, self.width):
             self.y -= size * self.leading
             self.canvas.setFont(font, size)
             if centred:
@@ -174,7 +190,7 @@ class _Pen:
     def field(self, label: str, value: str, size: float = 11) -> None:
         """'Label : value', the value wrapped beside its label."""
         indent = 5.2 * cm
-        parts = simpleSplit(printable(value), FONT, size, self.width - indent) or [""]
+        parts = lines(printable(value), FONT, size, self.width - indent)
         for number, part in enumerate(parts):
             self.y -= size * 1.35
             self.canvas.setFont(FONT, size)
@@ -205,7 +221,7 @@ def _certificate_form(canvas: Canvas, letter: Letter) -> float:
     pen.y -= 0.6 * cm
     pen.line(CERTIFICATE_TITLE, 28, bold=True, gap=0.2)
     start = pen.y
-    basis = simpleSplit(printable(f"Dasar: {letter.basis}."), FONT, 9, pen.width)
+    basis = lines(printable(f"Dasar: {letter.basis}."), FONT, 9, pen.width)
     pen.y = SIGNATURE_TOP + 0.6 * cm + len(basis) * 9 * 1.25
     pen.line(f"Dasar: {letter.basis}.", 9)
     _signature(canvas, org.penandatangan, letter.place_date, top=SIGNATURE_TOP)
@@ -251,7 +267,12 @@ def _or_dash(value: object) -> str:
 
 def write_kartu(folder: Path, kartu: pd.DataFrame, letter: Letter) -> list[Path]:
     """kartu_<TAHUN>/<Perangkat Daerah>.pdf: Lampiran III with the OPD's employees, NIP under each name."""
-    return _per_opd(folder, kartu, lambda path, rows: _kartu_file(path, rows, letter))
+    return _written(kartu_pieces(folder, kartu, letter))
+
+
+def kartu_pieces(folder: Path, kartu: pd.DataFrame, letter: Letter) -> list[tuple[Path, Piece]]:
+    """Each OPD's Kartu file and the call that draws it."""
+    return [(path, Piece(_kartu_file, (path, rows, letter))) for path, rows in _per_opd(folder, kartu)]
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -288,7 +309,7 @@ def _kartu_file(path: Path, rows: pd.DataFrame, letter: Letter) -> None:
     doc.build(story)
 
 
-def _kartu_table(rows: pd.DataFrame, styles: dict[str, ParagraphStyle], width: float) -> Table:
+def _kartu_table(rows: pd.DataFrame, styles: dict[str, ParagraphStyle], width: float) -> Flowable:
     """Lampiran III's grouped two-row header, repeated on every page; body cells are plain text wrapped to
     their column (a Paragraph per cell costs 4 ms a row)."""
     head = styles["head"]
@@ -311,11 +332,58 @@ def _kartu_table(rows: pd.DataFrame, styles: dict[str, ParagraphStyle], width: f
         ]
         for number, r in enumerate(rows.to_dict("records"), start=1)
     ]
-    table = Table(
-        header + body, colWidths=widths, rowHeights=[None, None, *map(_row_height, body)], repeatRows=2
-    )
-    table.setStyle(_KARTU_STYLE)
-    return table
+    return _PagedTable(header, body, [_row_height(row) for row in body], widths)
+
+
+class _PagedTable(Flowable):
+    """The Kartu table as one platypus Table per page, its header rows atop each. A single Table re-measures
+    all its remaining rows each time it is split over a page, so a 4,000-employee OPD took 10x as long as a
+    1,000-employee one; here each page costs only its own rows. Pages break where the single Table broke
+    them: after the last row whose cumulative height (header included) fits."""
+
+    def __init__(
+        self, header: list[list[Any]], body: list[list[str]], heights: list[float], widths: list[float]
+    ) -> None:
+        super().__init__()
+        self.header, self.body, self.heights, self.widths = header, body, heights, widths
+        self.hAlign = "CENTER"  # as a Table is placed
+
+    def _table(self, stop: int) -> Table:
+        table = Table(
+            self.header + self.body[:stop], colWidths=self.widths,
+            rowHeights=[None, None, *self.heights[:stop]], repeatRows=2,
+        )  # fmt: skip
+        table.setStyle(_KARTU_STYLE)
+        return table
+
+    def _header_heights(self, width: float, height: float) -> list[float]:
+        heading = self._table(0)
+        heading.wrap(width, height)
+        return list(heading._rowHeights)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = sum(self.widths)
+        self.height = sum(self._header_heights(availWidth, availHeight)) + sum(self.heights)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        used, fits = 0.0, 0
+        for height in itertools.chain(self._header_heights(availWidth, availHeight), self.heights):
+            if used + height > availHeight:
+                break
+            used, fits = used + height, fits + 1
+        rows = fits - 2
+        if rows <= 0:
+            return []  # not even one row under the header: the next page
+        if rows >= len(self.body):
+            return [self._table(len(self.body))]
+        rest = _PagedTable(self.header, self.body[rows:], self.heights[rows:], self.widths)
+        return [self._table(rows), rest]
+
+    def draw(self) -> None:
+        table = self._table(len(self.body))
+        table.wrapOn(self.canv, self.width, self.height)
+        table.drawOn(self.canv, 0, 0)
 
 
 def _row_height(cells: list[str]) -> float:
@@ -325,7 +393,7 @@ def _row_height(cells: list[str]) -> float:
 
 
 def _wrapped(value: object, width: float) -> str:
-    return "\n".join(simpleSplit(printable(value), FONT, KARTU_FONT_SIZE, width))
+    return "\n".join(lines(printable(value), FONT, KARTU_FONT_SIZE, width))
 
 
 KARTU_FONT_SIZE = 8.5

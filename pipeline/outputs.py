@@ -17,6 +17,7 @@ from pipeline.mark import write_marked_copy
 from pipeline.profiles import Profile
 from pipeline.summarise import DETAIL_COLUMNS, Tables
 from pipeline.terms import REPORT_ORDER, STATUS_KEYS, TERPENUHI
+from pipeline.workers import Piece
 from pipeline.write import (
     CONSTANT_MEMORY_ROWS,
     Book,
@@ -205,23 +206,47 @@ def write_validation(
     """Ringkasan, a report per workbook, a marked copy per readable workbook with something to mark.
 
     `sources`: readable workbook -> its sheets' header rows."""
+    made, pieces = validation_pieces(output, report, files, sources, year, subfolder)
+    for piece in pieces:
+        piece()
+    return made
+
+
+def validation_pieces(
+    output: Path, report: pd.DataFrame, files: list[InputFile], sources: dict[str, dict[str, int]],
+    year: int, subfolder: str = "validasi",
+) -> tuple[ValidationFiles, list[Piece]]:  # fmt: skip
+    """What write_validation will have written, and the independent calls that write it: the Ringkasan,
+    then one per workbook (its report and its marked copy)."""
     folder = output / subfolder if subfolder else output
     summary = folder / f"ringkasan_validasi_{year}.xlsx"
-    write_findings_report(summary, report, f"Ringkasan Validasi {year}")
     made = ValidationFiles(written=[summary])
+    pieces = [Piece(write_findings_report, (summary, report, f"Ringkasan Validasi {year}"))]
     stems = report_stems(files)
     for f in files:
         if not f.is_workbook:
             continue
         own = report[report["File"].eq(f.rel)]
         made.reports[f.rel] = folder / f"{stems[f.rel]}_validasi.xlsx"
-        write_findings_report(made.reports[f.rel], own, f"Validasi {f.rel}")
         to_mark = own[own["Baris"].gt(0)]  # a finding about a whole file or sheet marks no cell
         if len(to_mark) and f.rel in sources:
             made.marked[f.rel] = folder / f"{stems[f.rel]}_ditandai.xlsx"
-            write_marked_copy(f.path, made.marked[f.rel], to_mark, sources[f.rel])
+        marking = (f.path, made.marked[f.rel], to_mark, sources[f.rel]) if f.rel in made.marked else None
+        pieces.append(Piece(write_file_validation, (made.reports[f.rel], own, f"Validasi {f.rel}", marking)))
     made.written += [*made.reports.values(), *made.marked.values()]
-    return made
+    return made, pieces
+
+
+def write_file_validation(
+    path: Path,
+    report: pd.DataFrame,
+    title: str,
+    marking: tuple[Path, Path, pd.DataFrame, dict[str, int]] | None,
+) -> None:
+    """One workbook's `_validasi` report and, when it has cells to mark, its `_ditandai` copy."""
+    write_findings_report(path, report, title)
+    if marking is not None:
+        write_marked_copy(*marking)
 
 
 @dataclass

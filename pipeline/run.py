@@ -18,9 +18,9 @@ from tqdm import tqdm
 
 from pipeline import history
 from pipeline.compute import Computed, compute
-from pipeline.deliver import folder_name, write_packages
+from pipeline.deliver import copy_packages, folder_name, plan_packages, write_package_kartu
 from pipeline.discover import InputFile, discover
-from pipeline.documents import Letter, write_certificates, write_kartu
+from pipeline.documents import Letter, certificate_pieces, kartu_pieces
 from pipeline.findings import KESALAHAN, REJECTING_CODES, concat_findings, file_finding
 from pipeline.instansi import Instansi, InstansiError, find_settings, load_instansi, settings_warnings
 from pipeline.manifest import build_manifest, input_entries, manifest_path, write_manifest
@@ -28,10 +28,10 @@ from pipeline.normalise import Batch, collect
 from pipeline.outputs import (
     ip_asn_sheets,
     rekap_headline,
+    validation_pieces,
     write_ip_asn,
     write_rekap,
     write_unit_map,
-    write_validation,
 )
 from pipeline.profiles import Profile, ProfileError, load_profile
 from pipeline.publish import move_into_place, staged
@@ -49,6 +49,7 @@ from pipeline.usage import (
     check_roster,
 )
 from pipeline.validate import validate, with_activities
+from pipeline.workers import Piece, share
 from schemas import ACTIVITIES_SCHEMA, FINDINGS_SCHEMA, REPORT_SCHEMA, ROSTER_SCHEMA
 
 CHECK_FOLDER = "periksa"  # where `validate` writes, apart from what `rekap` wrote
@@ -345,7 +346,8 @@ class Written:
         """`validate`: the reports of one folder under periksa/<folder>/, never beside a rekap run's outputs."""
         root = self.report_folder()
         with staged(root) as stage:
-            made = write_validation(stage, self.report, self.files, self._sources(), self.year, "")
+            made, pieces = validation_pieces(stage, self.report, self.files, self._sources(), self.year, "")
+            share([], pieces, self.config.jobs)
             return move_into_place(stage, root, made.written), None
 
     def everything(self, tables: Tables) -> tuple[list[Path], int | None]:
@@ -392,23 +394,30 @@ class Written:
         return replace(tables, perubahan=moved), comparison
 
     def _write_all(self, stage: Path, tables: Tables, comparison: list[tuple[str, Any]]) -> list[Path]:
+        """Every output; the recap here while the worker takes the other pieces (pipeline.workers)."""
+        year, letter = self.year, self.letter
         headline = rekap_headline(
-            tables, self.computed.counts, self.profile, self.year, self._file_counts(), comparison
+            tables, self.computed.counts, self.profile, year, self._file_counts(), comparison
         )
-        with contextlib.ExitStack() as stack:
-            # The two groups of workbooks are independent: with a second core, write them side by side.
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=1)) if self.config.jobs > 1 else None
-            args = (stage, ip_asn_sheets(tables), self.report, self.files, self._sources(), self.year)
-            pending = pool.submit(write_side_outputs, *args, self._submissions()) if pool else None
-            # measured at 200k rows: recap 7 s + certificates 10 s here; validation 8 s + packages 3 s +
-            # Kartu PDFs 14 s on the other core
-            cards = (stage / f"kartu_{self.year}", tables.kartu, self.letter)
-            printed = pool.submit(write_kartu, *cards) if pool else None
-            written = write_rekap(stage / f"rekap_{self.year}.xlsx", tables, headline, self.year)
-            written += self._unit_map(stage)
-            written += write_certificates(stage / f"sertifikat_{self.year}", tables.sertifikat, self.letter)
-            written += pending.result() if pending else write_side_outputs(*args, self._submissions())
-            written += printed.result() if printed else write_kartu(*cards)
+        ip_sheets = ip_asn_sheets(tables)
+        made, reports = validation_pieces(stage, self.report, self.files, self._sources(), year)
+        packages = plan_packages(stage, year, self._submissions(), ip_sheets["Kartu Pengendalian 20 JP"])
+        documents = [
+            *kartu_pieces(stage / f"kartu_{year}", tables.kartu, letter),
+            *certificate_pieces(stage / f"sertifikat_{year}", tables.sertifikat, letter),
+        ]
+        ip = stage / f"ip_asn_{year}.xlsx"
+        queued = [
+            Piece(write_ip_asn, (ip, ip_sheets)),
+            *reports,
+            *(Piece(write_package_kartu, (package,)) for package in packages),
+            *(piece for _, piece in documents),
+        ]
+        own = [Piece(write_rekap, (stage / f"rekap_{year}.xlsx", tables, headline, year)),
+               Piece(self._unit_map, (stage,))]  # fmt: skip
+        (recap, unit_map), _ = share(own, queued, self.config.jobs)
+        written = [*recap, *unit_map, ip, *made.written, *copy_packages(packages, made.reports, made.marked),
+                   *(path for path, _ in documents)]  # fmt: skip
         written.append(self._manifest(stage, written))
         return written
 
@@ -467,16 +476,3 @@ class Written:
 
 def _or_dash(value: int | None) -> str:
     return "-" if value is None else str(value)
-
-
-def write_side_outputs(
-    output: Path, ip_sheets: dict[str, pd.DataFrame], report: pd.DataFrame, files: list[InputFile],
-    sources: dict[str, dict[str, int]], year: int, submissions: pd.DataFrame,
-) -> list[Path]:  # fmt: skip
-    """ip_asn_<TAHUN>.xlsx, the validation reports and kirim_opd/: everything but the recap, for the
-    second core (they need the marked copies, so they stay together)."""
-    ip = output / f"ip_asn_{year}.xlsx"
-    write_ip_asn(ip, ip_sheets)
-    made = write_validation(output, report, files, sources, year)
-    kartu = ip_sheets["Kartu Pengendalian 20 JP"]
-    return [ip, *made.written, *write_packages(output, year, submissions, made.reports, made.marked, kartu)]

@@ -7,10 +7,13 @@ import hashlib
 import json
 from pathlib import Path
 
+import pandas as pd
 from pypdf import PdfReader
+from reportlab.platypus import Table
 
-from pipeline import cli
+from pipeline import cli, documents
 from pipeline.instansi import EXAMPLE, load_instansi
+from pipeline.profiles import KARTU_COLUMNS
 from tests.helpers import A, B, C, coaching_row, folders, rekap, sheet_rows, submission
 
 __all__ = ["folders"]
@@ -188,3 +191,28 @@ def test_jp_prints_as_the_recap_holds_it():
         "0.33",
         "0",
     ]
+
+
+def test_kartu_pages_break_where_one_reportlab_table_breaks_them(tmp_path, monkeypatch):
+    """The Kartu is drawn one table per page (a single table re-measured every remaining row per page);
+    the pages must hold the same rows as a single table's, long two-line names included."""
+    names = [LONG_NAME if i % 7 == 0 else f"Pegawai {i}" for i in range(150)]
+    kartu = pd.DataFrame(
+        {"Perangkat Daerah": "Dinas Uji", "Nama": names, "NIP": [f"198503122010011{i:03d}" for i in range(150)],
+         **{c: 4 for c in KARTU_COLUMNS}, "Total JP": 28, "Status 20 JP": "Terpenuhi"}
+    )  # fmt: skip
+    letter = documents.Letter(load_instansi(None), "Dasar uji", 2025, dt.date(2025, 12, 31))
+    paged = documents.write_kartu(tmp_path / "paged", kartu, letter)[0]
+    original = documents._kartu_table
+
+    def one_table(rows, styles, width):
+        table = original(rows, styles, width)
+        single = Table(table.header + table.body, colWidths=table.widths,
+                       rowHeights=[None, None, *table.heights], repeatRows=2)  # fmt: skip
+        single.setStyle(documents._KARTU_STYLE)
+        return single
+
+    monkeypatch.setattr(documents, "_kartu_table", one_table)
+    reference = documents.write_kartu(tmp_path / "single", kartu, letter)[0]
+    assert len(pages(paged)) >= 5
+    assert pages(paged) == pages(reference)

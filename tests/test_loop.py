@@ -243,7 +243,7 @@ def test_a_run_that_fails_while_writing_leaves_the_previous_outputs_in_place(fol
     def broken(*args, **kwargs):
         raise OSError("disk penuh")
 
-    monkeypatch.setattr(run_module, "write_packages", broken)
+    monkeypatch.setattr(run_module, "copy_packages", broken)
     submission(inp, "dinkes_revisi.xlsx", opd="Dinkes", coaching=sessions(3, 11))
     with pytest.raises(OutputNotWritable, match="disk penuh"):
         rekap(inp, out)
