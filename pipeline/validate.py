@@ -153,11 +153,11 @@ def check_nips(
         ndigits = rows[f"{field}_digits"].str.count(r"\d").astype("Int64").astype("string") + " digit"
         parts.append(cell_findings(rows, field, "NIP_FORMAT", rows[f"{field}_text"], ndigits))
         if structure:
-            valid = frame[frame[field].notna()]
-            code, detail = nip_structure(valid[field], year, today)
+            nips = frame[field]
+            code, detail = nip_structure(nips[nips.notna()], year, today)
             for name in ("NIP_BIRTHDATE", "NIP_TMT", "NIP_GENDER"):
-                hit = code.eq(name).fillna(False)
-                rows = valid[hit]
+                hit = code.index[code.eq(name).fillna(False).to_numpy()]
+                rows = frame.loc[hit, ["uid", "file", "sheet", "row", f"{field}_text"]]  # not all 45 columns
                 parts.append(cell_findings(rows, field, name, rows[f"{field}_text"], detail[hit]))
     return parts
 
