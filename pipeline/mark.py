@@ -22,6 +22,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.workbook.workbook import Workbook
 
+from pipeline.excel import COMPRESS_LEVEL
 from pipeline.findings import KESALAHAN, PERINGATAN
 from pipeline.read import csv_rows, csv_sheet_name
 from pipeline.write import FIXED_CREATED, atomic_path
@@ -153,4 +154,4 @@ def _fix_zip_times(path: Path) -> None:
             fixed.external_attr = info.external_attr
             if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
                 data = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
-            archive.writestr(fixed, data)
+            archive.writestr(fixed, data, compresslevel=COMPRESS_LEVEL)

@@ -26,10 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from xlsxwriter.utility import xl_col_to_name
 
-from pipeline.excel import EXCEL_EPOCH, MAX_TEXT, column_kind, dated, serial_days
+from pipeline.excel import COMPRESS_LEVEL, EXCEL_EPOCH, MAX_TEXT, column_kind, dated, serial_days
 
 CHUNK_ROWS = 50_000
-COMPRESS_LEVEL = 6  # zlib's default, as xlsxwriter's own members
 _CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)1(?::[A-Z]+\d+)?"/>')
 
@@ -187,12 +186,15 @@ def _text_array_cells(text: pa.Array, letter: str, refs: pa.Array, style: int) -
 def escape_text(text: pa.Array) -> pa.Array:
     """What xlsxwriter does to a string: at most 32,767 characters, "_xHHHH_" literals and control
     characters escaped Excel's way, then & < > as XML."""
-    text = pc.utf8_slice_codeunits(text, 0, MAX_TEXT)
+    if (pc.max(pc.utf8_length(text)).as_py() or 0) > MAX_TEXT:
+        text = pc.utf8_slice_codeunits(text, 0, MAX_TEXT)
     if pc.any(pc.match_substring(text, "_x")).as_py():
         text = pc.replace_substring_regex(text, r"(_x[0-9a-fA-F]{4}_)", r"_x005F\1")
     if pc.any(pc.match_substring_regex(text, _CONTROL)).as_py():
         for code in [*range(0, 9), 11, 12, *range(14, 32)]:
             text = pc.replace_substring(text, chr(code), f"_x{code:04X}_")
+    if not pc.any(pc.match_substring_regex(text, "[&<>\ufffe\uffff]")).as_py():
+        return text  # most columns (NIPs, names, dates as text): one pass instead of five
     for raw, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         text = pc.replace_substring(text, raw, entity)
     return pc.replace_substring(pc.replace_substring(text, "\ufffe", "_xFFFE_"), "\uffff", "_xFFFF_")

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import defusedxml.ElementTree as SafeET
 
-from pipeline.excel import column_index, column_letter
+from pipeline.excel import COMPRESS_LEVEL, column_index, column_letter
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -112,7 +112,7 @@ def mark_xlsx(source: Path, target: Path, marks: list[Mark]) -> None:
         for name, data in parts.items():
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
+            archive.writestr(info, data, compresslevel=COMPRESS_LEVEL)
 
 
 def _sheet_paths(parts: dict[str, bytes]) -> dict[str, str]:
