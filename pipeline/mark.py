@@ -73,15 +73,17 @@ def cell_marks(report: pd.DataFrame, header_rows: dict[str, int]) -> list[Mark]:
         note=cells["Pesan"].astype(str) + "\nSaran: " + cells["Saran Perbaikan"].astype(str),
         bad=cells["Tingkat"].eq(KESALAHAN),
     )
-    grouped = cells.groupby(["Sheet", "r", "col"], sort=True).agg(
-        note=("note", "\n\n".join), bad=("bad", "any")
-    )
+    notes: dict[tuple[str, int, str], list[str]] = {}
+    worst: dict[tuple[str, int, str], bool] = {}
+    keys = zip(cells["Sheet"].astype(str), cells["r"].astype(int), cells["col"].astype(str), strict=True)
+    for key, note, bad in zip(keys, cells["note"], cells["bad"], strict=True):  # one cell, many findings
+        notes.setdefault(key, []).append(note)
+        worst[key] = worst.get(key, False) or bool(bad)
     return [
-        Mark(str(sheet), int(str(row)), str(column), KESALAHAN if bad else PERINGATAN, note[:30000])
-        for (sheet, row, column), note, bad in zip(
-            grouped.index, grouped["note"], grouped["bad"], strict=True
-        )
-    ]
+        Mark(sheet, row, column, KESALAHAN if worst[sheet, row, column] else PERINGATAN,
+             "\n\n".join(notes[sheet, row, column])[:30000])
+        for sheet, row, column in sorted(notes)
+    ]  # fmt: skip
 
 
 def _mark_with_openpyxl(source: Path, target: Path, marks: list[Mark]) -> None:
