@@ -153,12 +153,23 @@ def check_nips(
         ndigits = rows[f"{field}_digits"].str.count(r"\d").astype("Int64").astype("string") + " digit"
         parts.append(cell_findings(rows, field, "NIP_FORMAT", rows[f"{field}_text"], ndigits))
         if structure:
-            nips = frame[field]
-            code, detail = nip_structure(nips[nips.notna()], year, today)
-            for name in ("NIP_BIRTHDATE", "NIP_TMT", "NIP_GENDER"):
-                hit = code.index[code.eq(name).fillna(False).to_numpy()]
-                rows = frame.loc[hit, ["uid", "file", "sheet", "row", f"{field}_text"]]  # not all 45 columns
-                parts.append(cell_findings(rows, field, name, rows[f"{field}_text"], detail[hit]))
+            parts += _structure_findings(frame, field, year, today)
+    return parts
+
+
+def _structure_findings(frame: pd.DataFrame, field: str, year: int, today: dt.date) -> list[pd.DataFrame]:
+    """NIP_BIRTHDATE, NIP_TMT, NIP_GENDER: each distinct NIP checked once (it recurs in every session of its
+    employee), the rows of the failing ones taken with the columns a finding needs (not all 45)."""
+    nips = frame[field]
+    distinct = nips.dropna().drop_duplicates()
+    code, detail = nip_structure(distinct, year, today)
+    parts = []
+    for name in ("NIP_BIRTHDATE", "NIP_TMT", "NIP_GENDER"):
+        failing = code.eq(name).fillna(False).to_numpy()
+        at = nips.isin(distinct[failing]).to_numpy()
+        rows = frame.loc[at, ["uid", "file", "sheet", "row", f"{field}_text"]]
+        why = nips[at].map(dict(zip(distinct[failing], detail[failing], strict=True)))
+        parts.append(cell_findings(rows, field, name, rows[f"{field}_text"], why))
     return parts
 
 

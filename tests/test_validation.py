@@ -341,3 +341,23 @@ def test_a_name_typed_differently_is_the_same_name_a_different_one_is_not(folder
     rows["mentoring"].append(dict(rows["mentoring"][0], tanggal=D(2025, 4, 4), nama_penerima=typed))
     submission(inp, "opd.xlsx", **rows)
     assert findings(inp, out)["Kode"].tolist() == codes
+
+
+def test_a_bad_nip_in_several_rows_is_found_in_each(folders):
+    """NIP structure is checked once per distinct NIP; every row that holds a failing one gets its finding."""
+    inp, out = folders
+    rows = clean_rows()
+    bad = "198502302010012004"  # 30 February
+    rows["coaching"] += [
+        dict(rows["coaching"][0], nip_penerima=bad, tanggal=D(2025, m, 4)) for m in (4, 5, 6)
+    ]
+    rows["coaching"].append(
+        dict(rows["coaching"][0], nip_penerima="198503122010013004", tanggal=D(2025, 7, 4))
+    )
+    submission(inp, "opd.xlsx", **rows)
+    found = findings(inp, out)
+    assert found[["Kode", "Baris", "Kolom"]].values.tolist() == [
+        ["NIP_BIRTHDATE", 3, "C"], ["NIP_BIRTHDATE", 4, "C"], ["NIP_BIRTHDATE", 5, "C"], ["NIP_GENDER", 6, "C"],
+    ]  # fmt: skip
+    assert found["Pesan"].iloc[0] == CELL_TEXTS["NIP_BIRTHDATE", "nip_penerima", bad][0]
+    assert found["Pesan"].iloc[3] == CELL_TEXTS["NIP_GENDER", "nip_penerima", "198503122010013004"][0]
