@@ -342,33 +342,37 @@ class _PagedTable(Flowable):
     them: after the last row whose cumulative height (header included) fits."""
 
     def __init__(
-        self, header: list[list[Any]], body: list[list[str]], heights: list[float], widths: list[float]
-    ) -> None:
+        self, header: list[list[Any]], body: list[list[str]], heights: list[float], widths: list[float],
+        header_heights: list[float] | None = None,
+    ) -> None:  # fmt: skip
         super().__init__()
         self.header, self.body, self.heights, self.widths = header, body, heights, widths
         self.hAlign = "CENTER"  # as a Table is placed
+        # the header's two rows measured once (wrapping their Paragraphs on every page was a fifth of the time)
+        self.header_heights = header_heights or self._measured_header()
+
+    def _measured_header(self) -> list[float]:
+        heading = Table(self.header, colWidths=self.widths, repeatRows=2)
+        heading.setStyle(_KARTU_STYLE)
+        heading.wrap(sum(self.widths), A4[0])
+        return list(heading._rowHeights)
 
     def _table(self, stop: int) -> Table:
         table = Table(
             self.header + self.body[:stop], colWidths=self.widths,
-            rowHeights=[None, None, *self.heights[:stop]], repeatRows=2,
+            rowHeights=[*self.header_heights, *self.heights[:stop]], repeatRows=2,
         )  # fmt: skip
         table.setStyle(_KARTU_STYLE)
         return table
 
-    def _header_heights(self, width: float, height: float) -> list[float]:
-        heading = self._table(0)
-        heading.wrap(width, height)
-        return list(heading._rowHeights)
-
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = sum(self.widths)
-        self.height = sum(self._header_heights(availWidth, availHeight)) + sum(self.heights)
+        self.height = sum(self.header_heights) + sum(self.heights)
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         used, fits = 0.0, 0
-        for height in itertools.chain(self._header_heights(availWidth, availHeight), self.heights):
+        for height in itertools.chain(self.header_heights, self.heights):
             if used + height > availHeight:
                 break
             used, fits = used + height, fits + 1
@@ -377,7 +381,9 @@ class _PagedTable(Flowable):
             return []  # not even one row under the header: the next page
         if rows >= len(self.body):
             return [self._table(len(self.body))]
-        rest = _PagedTable(self.header, self.body[rows:], self.heights[rows:], self.widths)
+        rest = _PagedTable(
+            self.header, self.body[rows:], self.heights[rows:], self.widths, self.header_heights
+        )
         return [self._table(rows), rest]
 
     def draw(self) -> None:
