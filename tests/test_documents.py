@@ -216,3 +216,32 @@ def test_kartu_pages_break_where_one_reportlab_table_breaks_them(tmp_path, monke
     reference = documents.write_kartu(tmp_path / "single", kartu, letter)[0]
     assert len(pages(paged)) >= 5
     assert pages(paged) == pages(reference)
+
+
+def test_every_certificate_shows_each_field_label_once_whether_its_lines_wrap_or_not(tmp_path):
+    """The labels of a certificate whose lines all fit come from a shared form; after a wrapped line they are
+    drawn where the shifted fields are. Neither way may lose a label or draw it twice."""
+    long_jabatan = (
+        "Kepala Sub Bagian Perencanaan Program Evaluasi dan Pelaporan Keuangan Daerah Kabupaten Uji"
+    )
+    base = {
+        "Perangkat Daerah": "Dinas Uji",
+        "NIP": "198503122010012004",
+        "Pangkat/Gol": "III/a",
+        "Jabatan": "Analis",
+        "Kegiatan": "Coaching",
+        "Jumlah Sesi": 3,
+        "Periode": "Januari - Maret",
+        "JP": 6,
+    }
+    register = pd.DataFrame([
+        {**base, "No Sertifikat": "001", "Nama": "Budi"},
+        {**base, "No Sertifikat": "002", "Nama": LONG_NAME},
+        {**base, "No Sertifikat": "003", "Nama": "Budi", "Jabatan": long_jabatan},
+    ])  # fmt: skip
+    letter = documents.Letter(load_instansi(None), "Dasar uji", 2025, dt.date(2025, 12, 31))
+    texts = [flat(t) for t in pages(documents.write_certificates(tmp_path, register, letter)[0])]
+    assert len(texts) == 3
+    for text in texts:
+        labels = ("NIP", "Pangkat/Golongan", "Jabatan", "Perangkat Daerah")
+        assert [text.count(f"{label} :") for label in labels] == [1, 1, 1, 1]
