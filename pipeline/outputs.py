@@ -186,7 +186,9 @@ def write_findings_report(path: Path, report: pd.DataFrame, title: str) -> None:
             .reset_index()
         )
         write_frame(book, ws, by_file, row)
-        book.table("Temuan", report[REPORT_COLUMNS], wrap=("Pesan", "Saran Perbaikan"))
+        # printed by the OPD's clerk: one finding per line of paper, not its message pages away from its row
+        wrapped = ("File", "Sheet", "Nilai", "Pesan", "Saran Perbaikan")
+        book.table("Temuan", report[REPORT_COLUMNS], wrap=wrapped, narrow=True)
 
 
 def report_stems(files: list[InputFile]) -> dict[str, str]:

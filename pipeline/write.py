@@ -99,12 +99,13 @@ class Book:
             {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
         )
         # Text is indented one step so it never sits flush against a right-aligned number ("20Terpenuhi").
-        self.text = add({"num_format": "@", "indent": 1})
-        self.date = add({"num_format": "dd/mm/yyyy"})
-        self.integer = add({"num_format": "0"})
+        # Every cell sits at the top: beside a wrapped cell several lines tall, a row reads as one line.
+        self.text = add({"num_format": "@", "indent": 1, "valign": "top"})
+        self.date = add({"num_format": "dd/mm/yyyy", "valign": "top"})
+        self.integer = add({"num_format": "0", "valign": "top"})
         # General: 20 stays "20", 28.8 stays "28.8" ("0.##" showed "20." with a trailing point)
-        self.number = add({"num_format": "General"})
-        self.percent = add({"num_format": "0.00%"})
+        self.number = add({"num_format": "General", "valign": "top"})
+        self.percent = add({"num_format": "0.00%", "valign": "top"})
         self.left_percent = add({"num_format": "0.00%", "align": "left"})
         self.met = add({"bg_color": "#C6EFCE", "font_color": "#006100"})
         self.short = add({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
@@ -130,14 +131,17 @@ class Book:
 
     def table(
         self, name: str, frame: pd.DataFrame, percent: tuple[str, ...] = (), wrap: tuple[str, ...] = (),
-        notes: dict[str, str] | None = None,
+        notes: dict[str, str] | None = None, narrow: bool = False,
     ) -> Worksheet:  # fmt: skip
         """One sheet holding `frame` with header row 1, frozen, filtered, sensible widths; `notes`: a note
-        (comment) on the header cell of these columns."""
+        (comment) on the header cell of these columns; `narrow`: the wrapped columns are narrowed (their rows
+        grow taller) so that the sheet prints one page wide, a row on one sheet of paper."""
         widths = [_width(frame[c], str(c), c in wrap) for c in frame.columns]
+        if narrow:
+            widths = narrowed(widths, [c in wrap for c in frame.columns])
         # Fit to one page wide only when that stays legible; wider sheets print across pages at 100%.
         ws = self.sheet(name, fit_width=sum(widths) <= PRINTABLE_WIDTH)
-        write_frame(self, ws, frame, 0, percent=percent, wrap=wrap)
+        write_frame(self, ws, frame, 0, percent=percent, wrap=wrap, widths=widths)
         ws.freeze_panes(1, 0)
         ws.repeat_rows(0)
         ws.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
@@ -244,10 +248,10 @@ def _write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Any, book: B
 
 def write_frame(
     book: Book, ws: Worksheet, frame: pd.DataFrame, first_row: int, first_col: int = 0,
-    percent: tuple[str, ...] = (), wrap: tuple[str, ...] = (),
+    percent: tuple[str, ...] = (), wrap: tuple[str, ...] = (), widths: list[float] | None = None,
 ) -> int:  # fmt: skip
     """Write header + rows from (first_row, first_col), row by row (constant_memory allows no other order)."""
-    widths = [_width(frame[name], str(name), name in wrap) for name in frame.columns]
+    widths = widths or [_width(frame[name], str(name), name in wrap) for name in frame.columns]
     heights = _row_heights(
         frame, [n for n in frame.columns if n in wrap], dict(zip(frame.columns, widths, strict=True))
     )
@@ -270,6 +274,23 @@ def write_frame(
                 write(row, col, value, fmt)
     _set_widths(book, ws, first_col, widths)
     return first_row + 1 + len(frame)
+
+
+MIN_WRAPPED_WIDTH = 10.0
+
+
+def narrowed(widths: list[float], wrapped: list[bool]) -> list[float]:
+    """`widths` with the wrapped columns shrunk in proportion (to at least MIN_WRAPPED_WIDTH) until all add
+    up to PRINTABLE_WIDTH; unchanged when they already fit or cannot be made to."""
+    fixed = sum(w for w, wraps in zip(widths, wrapped, strict=True) if not wraps)
+    flexible = sum(widths) - fixed
+    room = PRINTABLE_WIDTH - fixed
+    if sum(widths) <= PRINTABLE_WIDTH or room < MIN_WRAPPED_WIDTH * sum(wrapped):
+        return widths
+    scale = room / flexible
+    shrunk = [max(min(w, MIN_WRAPPED_WIDTH), math.floor(w * scale)) if wraps else w
+              for w, wraps in zip(widths, wrapped, strict=True)]  # fmt: skip
+    return shrunk if sum(shrunk) <= PRINTABLE_WIDTH else widths
 
 
 def _set_widths(book: Book, ws: Worksheet, first_col: int, widths: list[float]) -> None:

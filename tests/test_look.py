@@ -89,6 +89,24 @@ def test_wide_sheets_print_at_full_size_narrow_ones_fit_the_page(folders):
     assert detail.print_title_rows == "$1:$1" and detail.page_setup.orientation == "landscape"
 
 
+def test_temuan_prints_one_finding_per_line_of_paper(folders):
+    """The OPD's clerk prints her Temuan: its text columns wrap narrower so that a finding's File, Baris and
+    Pesan are on one page width (they used to print 12 pages apart)."""
+    inp, out = folders
+    long_name = "laporan_coaching_mentoring_dinas_pekerjaan_umum_dan_penataan_ruang_2025.xlsx"
+    submission(inp, long_name, opd="Dinas Uji", coaching=[coaching_row("salah"), coaching_row("31/02/2025")])
+    rekap(inp, out)
+    ws = openpyxl.load_workbook(out / "validasi" / long_name.replace(".xlsx", "_validasi.xlsx"))["Temuan"]
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.orientation == "landscape"
+    header = [c.value for c in ws[1]]
+    widths = {
+        h: ws.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width for i, h in enumerate(header)
+    }
+    assert sum(widths.values()) <= 170 + 0.72 * len(widths)  # xlsxwriter adds 0.71 to each width it stores
+    assert widths["Pesan"] >= 25 and ws.cell(2, header.index("Pesan") + 1).alignment.wrap_text
+    assert ws.cell(2, header.index("File") + 1).alignment.wrap_text
+
+
 @pytest.mark.parametrize("spliced", [False, True])
 def test_outputs_of_a_second_round_open_in_libreoffice(folders, tmp_path, monkeypatch, spliced):
     """Runs where LibreOffice is installed (CI has none): every workbook converts, so it opens unrepaired;

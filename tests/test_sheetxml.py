@@ -109,3 +109,16 @@ def test_a_whole_run_with_every_table_spliced_reads_the_same(folders, tmp_path, 
             assert openpyxl_cells(spliced, sheet) == openpyxl_cells(plain, sheet), (rel, sheet)
             assert calamine_cells(spliced, sheet) == calamine_cells(plain, sheet), (rel, sheet)
         assert (tmp_path / "spliced" / rel).read_bytes() == (tmp_path / "again" / rel).read_bytes()
+
+
+def test_wrapped_columns_narrow_in_proportion_until_the_sheet_prints_one_page_wide():
+    from pipeline.write import MIN_WRAPPED_WIDTH, PRINTABLE_WIDTH, narrowed
+
+    assert narrowed([20, 50, 60], [False, True, True]) == [20, 50, 60]  # fits already: 130
+    shrunk = narrowed([60, 80, 80], [False, True, True])
+    assert shrunk == [60, 55, 55] and sum(shrunk) <= PRINTABLE_WIDTH
+    assert narrowed([150, 60, 60], [False, True, True]) == [150, 10, 10]  # exactly room for the minimum
+    assert narrowed([155, 60, 60], [False, True, True]) == [155, 60, 60]  # 10 + 10 would not fit either
+    assert narrowed([100, 100, 100], [False, True, True]) == [100, 35, 35]
+    assert narrowed([140, 200, 5], [False, True, True]) == [140, 200, 5]  # the minimum would overflow
+    assert MIN_WRAPPED_WIDTH == 10
