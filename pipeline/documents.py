@@ -4,7 +4,8 @@ as Perwali Pangkalpinang Lampiran III, one file per OPD in sertifikat_<TAHUN>/ a
 
 reportlab draws them with the Bitstream Vera fonts its wheel ships, embedded in every file, so a fresh
 clone renders the same pages. Certificates are drawn straight on the canvas (10,000 pages in seconds); the
-Kartu is a platypus table, whose two header rows repeat on every page.
+Kartu is a platypus table per page (_PagedTable), its two header rows atop each. Each OPD's file is one
+independent piece of the write stage (`certificate_pieces`, `kartu_pieces`), so both cores can draw them.
 """
 
 from __future__ import annotations
