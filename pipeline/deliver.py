@@ -42,24 +42,9 @@ class Package:
         return self.folder / f"kartu_pengendalian_{self.year}.xlsx"
 
 
-def write_packages(
-    root: Path,
-    year: int,
-    submissions: pd.DataFrame,
-    reports: dict[str, Path],
-    marked: dict[str, Path],
-    kartu: pd.DataFrame,
-) -> list[Path]:
-    """`submissions`: file, opd, roster_only, superseded; `reports` / `marked`: file -> its written
-    `_validasi` report / `_ditandai` copy. The roster is BKPSDM's own file: it goes into no folder."""
-    packages = plan_packages(root, year, submissions, kartu)
-    for package in packages:
-        write_package_kartu(package)
-    return copy_packages(packages, reports, marked)
-
-
 def plan_packages(root: Path, year: int, submissions: pd.DataFrame, kartu: pd.DataFrame) -> list[Package]:
-    """The folder of every OPD that submitted or has employees, sorted by its grouping key."""
+    """The folder of every OPD that submitted or has employees, sorted by its grouping key. `submissions`:
+    file, opd, roster_only, superseded. The roster is BKPSDM's own file: it goes into no folder."""
     submissions = submissions[~submissions["roster_only"]]
     kartu_key = kartu["Perangkat Daerah"].astype(str).map(group_key)
     packages = []

@@ -201,25 +201,13 @@ def report_stems(files: list[InputFile]) -> dict[str, str]:
     return out
 
 
-def write_validation(
-    output: Path, report: pd.DataFrame, files: list[InputFile], sources: dict[str, dict[str, int]],
-    year: int, subfolder: str = "validasi",
-) -> ValidationFiles:  # fmt: skip
-    """Ringkasan, a report per workbook, a marked copy per readable workbook with something to mark.
-
-    `sources`: readable workbook -> its sheets' header rows."""
-    made, pieces = validation_pieces(output, report, files, sources, year, subfolder)
-    for piece in pieces:
-        piece()
-    return made
-
-
 def validation_pieces(
     output: Path, report: pd.DataFrame, files: list[InputFile], sources: dict[str, dict[str, int]],
     year: int, subfolder: str = "validasi",
 ) -> tuple[ValidationFiles, list[Piece]]:  # fmt: skip
-    """What write_validation will have written, and the independent calls that write it: the Ringkasan,
-    then one per workbook (its report and its marked copy)."""
+    """The validation reports: what will be written (Ringkasan, a report per workbook, a marked copy per
+    readable workbook with something to mark) and the independent calls that write it, the Ringkasan first,
+    then one per workbook. `sources`: readable workbook -> its sheets' header rows."""
     folder = output / subfolder if subfolder else output
     summary = folder / f"ringkasan_validasi_{year}.xlsx"
     made = ValidationFiles(written=[summary])
@@ -253,7 +241,7 @@ def write_file_validation(
 
 @dataclass
 class ValidationFiles:
-    """What write_validation wrote: every file, and per input (rel) its report and its marked copy."""
+    """The validation reports' files: every one, and per input (rel) its report and its marked copy."""
 
     written: list[Path]
     reports: dict[str, Path] = field(default_factory=dict)
