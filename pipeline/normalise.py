@@ -271,12 +271,10 @@ def asn_status(nips: pd.Series, roster: pd.DataFrame | None) -> pd.Series:
     return nips.map(stated).astype("string").fillna(from_nip)
 
 
+@per_unique  # a name recurs in every session of its employee
 def name_key(names: pd.Series) -> pd.Series:
-    """Names compared for NAME_MISMATCH: case, spacing and punctuation do not matter. Each distinct name is
-    keyed once (a name recurs in every session of its employee)."""
-    distinct = pd.Series(names.dropna().unique(), dtype="string")
-    keys = distinct.str.casefold().str.replace(r"[^0-9a-z]", "", regex=True)
-    return names.map(dict(zip(distinct, keys, strict=True))).astype("string")
+    """Names compared for NAME_MISMATCH: case, spacing and punctuation do not matter."""
+    return names.astype("string").str.casefold().str.replace(r"[^0-9a-z]", "", regex=True)
 
 
 # --------------------------------------------------------------------------------------------- assembly
