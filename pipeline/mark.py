@@ -22,7 +22,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.workbook.workbook import Workbook
 
-from pipeline.excel import COMPRESS_LEVEL
+from pipeline.excel import zip_member
 from pipeline.findings import KESALAHAN, PERINGATAN
 from pipeline.read import csv_rows, csv_sheet_name
 from pipeline.write import FIXED_CREATED, atomic_path
@@ -151,9 +151,7 @@ def _fix_zip_times(path: Path) -> None:
         members = [(info, archive.read(info)) for info in archive.infolist()]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for info, data in members:
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
+            fixed = zip_member(info.filename, ZIP_TIME, info.external_attr)
             if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
                 data = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
-            archive.writestr(fixed, data, compresslevel=COMPRESS_LEVEL)
+            archive.writestr(fixed, data)

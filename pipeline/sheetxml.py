@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from xlsxwriter.utility import xl_col_to_name
 
-from pipeline.excel import COMPRESS_LEVEL, EXCEL_EPOCH, MAX_TEXT, column_kind, dated, serial_days
+from pipeline.excel import EXCEL_EPOCH, MAX_TEXT, column_kind, dated, serial_days, zip_member
 
 CHUNK_ROWS = 50_000
 _CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
@@ -64,10 +64,7 @@ def splice(path: Path, bodies: list[Body], styles: Styles) -> None:
     temp = path.with_name(path.name + ".rows")
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            copy.compress_type = zipfile.ZIP_DEFLATED
-            copy.external_attr = info.external_attr
-            copy._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]  # Python 3.11's name
+            copy = zip_member(info.filename, info.date_time, info.external_attr)
             data = source.read(info)
             body = by_member.get(info.filename)
             if body is None:

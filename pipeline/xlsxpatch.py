@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import defusedxml.ElementTree as SafeET
 
-from pipeline.excel import COMPRESS_LEVEL, column_index, column_letter
+from pipeline.excel import column_index, column_letter, zip_member
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -110,9 +110,7 @@ def mark_xlsx(source: Path, target: Path, marks: list[Mark]) -> None:
     parts["xl/styles.xml"] = styles.render()
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data, compresslevel=COMPRESS_LEVEL)
+            archive.writestr(zip_member(name, ZIP_TIME), data)
 
 
 def _sheet_paths(parts: dict[str, bytes]) -> dict[str, str]:
