@@ -95,24 +95,23 @@ class Book:
 
     def __post_init__(self) -> None:
         add = self.workbook.add_format
-        self.header = add(
-            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
-        )
-        # Text is indented one step so it never sits flush against a right-aligned number ("20Terpenuhi").
         # Every cell sits at the top: beside a wrapped cell several lines tall, a row reads as one line.
-        self.text = add({"num_format": "@", "indent": 1, "valign": "top"})
-        self.date = add({"num_format": "dd/mm/yyyy", "valign": "top"})
-        self.integer = add({"num_format": "0", "valign": "top"})
+        top = {"valign": "top"}
+        self.header = add({**top, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+        # Text is indented one step so it never sits flush against a right-aligned number ("20Terpenuhi").
+        self.text = add({**top, "num_format": "@", "indent": 1})
+        self.date = add({**top, "num_format": "dd/mm/yyyy"})
+        self.integer = add({**top, "num_format": "0"})
         # General: 20 stays "20", 28.8 stays "28.8" ("0.##" showed "20." with a trailing point)
-        self.number = add({"num_format": "General", "valign": "top"})
-        self.percent = add({"num_format": "0.00%", "valign": "top"})
+        self.number = add({**top, "num_format": "General"})
+        self.percent = add({**top, "num_format": "0.00%"})
         self.left_percent = add({"num_format": "0.00%", "align": "left"})
         self.met = add({"bg_color": "#C6EFCE", "font_color": "#006100"})
         self.short = add({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.title = add({"bold": True, "font_size": 14})
-        self.bold = add({"bold": True, "valign": "top"})
-        self.wrap = add({"text_wrap": True, "valign": "top", "indent": 1})
-        self.left = add({"align": "left", "text_wrap": True, "valign": "top", "num_format": "@"})
+        self.bold = add({**top, "bold": True})
+        self.wrap = add({**top, "text_wrap": True, "indent": 1})
+        self.left = add({**top, "align": "left", "text_wrap": True, "num_format": "@"})
         self.left_number = add({"align": "left"})
 
     def styles(self) -> Styles:
