@@ -17,7 +17,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Piece:
-    """One call of a module-level function (so the worker can be sent it)."""
+    """One call of a function; a queued piece's must be module-level, so the worker can be sent it."""
 
     function: Callable[..., Any]
     args: tuple[Any, ...]
