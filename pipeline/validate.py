@@ -267,35 +267,39 @@ def check_not_in_roster(acts: pd.DataFrame, roster_nips: pd.Index) -> list[pd.Da
 
 
 def check_name_mismatch(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
-    """One NIP, different names: each name differing from the roster's (else the first seen) is reported."""
-    people = pd.concat(
-        [
-            acts[["uid", "file", "sheet", "row", f"nip_{role}", f"nama_{role}"]]
-            .set_axis(["uid", "file", "sheet", "row", "nip", "nama"], axis=1)
-            .assign(field=f"nama_{role}")
-            for role in ("penerima", "pembimbing")
-        ],
-        ignore_index=True,
-    ).dropna(subset=["nip", "nama"])
-    people = people.sort_values(["uid", "field"], kind="stable")
-    reference = people.drop_duplicates("nip").set_index("nip")["nama"]
+    """One NIP, different names: each name differing from the roster's (else the first seen) is reported.
+    Each role's columns are compared where they lie; only the flagged rows are taken from `acts` (stacking
+    both roles and sorting them took two thirds of validate at 200k rows)."""
+    named = {role: acts[f"nip_{role}"].notna() & acts[f"nama_{role}"].notna() for role in NAME_ROLES}
+    reference = _first_names(acts, named)
     if roster is not None:
-        named = roster.dropna(subset=["nip", "nama"]).drop_duplicates("nip").set_index("nip")["nama"]
-        reference = named.combine_first(reference)
-    expected = people["nip"].map(reference)
-    differs = name_key(people["nama"]).ne(name_key(expected)) & expected.notna()
-    rows = people[differs]
-    parts = [
-        cell_findings(
-            rows[rows["field"].eq(f)],
-            f,
-            "NAME_MISMATCH",
-            rows.loc[rows["field"].eq(f), "nama"],
-            expected[differs][rows["field"].eq(f)],
+        listed = roster.dropna(subset=["nip", "nama"]).drop_duplicates("nip").set_index("nip")["nama"]
+        reference = listed.combine_first(reference)
+    parts = []
+    for role in NAME_ROLES:
+        names = acts[f"nama_{role}"]
+        expected = acts[f"nip_{role}"].map(reference)
+        differs = (named[role] & expected.notna() & name_key(names).ne(name_key(expected))).to_numpy()
+        rows = acts.loc[differs, ["uid", "file", "sheet", "row"]].assign(
+            nama=names[differs].to_numpy(), expected=expected[differs].to_numpy()
         )
-        for f in ("nama_penerima", "nama_pembimbing")
-    ]
+        rows = rows.sort_values("uid", kind="stable")
+        parts.append(cell_findings(rows, f"nama_{role}", "NAME_MISMATCH", rows["nama"], rows["expected"]))
     return concat_findings(parts)
+
+
+NAME_ROLES = ("penerima", "pembimbing")  # the order NAME_MISMATCH findings are listed in
+
+
+def _first_names(acts: pd.DataFrame, named: dict[str, pd.Series]) -> pd.Series:
+    """Per NIP, the name in its first row (by uid); within one row the pembimbing's comes first."""
+    firsts = []
+    for rank, role in enumerate(sorted(NAME_ROLES, key=lambda r: f"nama_{r}")):
+        seen = acts.loc[named[role].to_numpy(), ["uid", f"nip_{role}", f"nama_{role}"]]
+        seen = seen.set_axis(["uid", "nip", "nama"], axis=1).sort_values("uid", kind="stable")
+        firsts.append(seen.drop_duplicates("nip").assign(rank=rank))
+    first = pd.concat(firsts, ignore_index=True).sort_values(["uid", "rank"], kind="stable")
+    return first.drop_duplicates("nip").set_index("nip")["nama"]
 
 
 def check_scores(evals: pd.DataFrame) -> pd.DataFrame:

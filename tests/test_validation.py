@@ -361,3 +361,38 @@ def test_a_bad_nip_in_several_rows_is_found_in_each(folders):
     ]  # fmt: skip
     assert found["Pesan"].iloc[0] == CELL_TEXTS["NIP_BIRTHDATE", "nip_penerima", bad][0]
     assert found["Pesan"].iloc[3] == CELL_TEXTS["NIP_GENDER", "nip_penerima", "198503122010013004"][0]
+
+
+def test_name_mismatch_compares_with_the_roster_else_the_first_row_and_lists_recipients_first():
+    """The reference name of a NIP is the roster's, else the one in its first row (by uid, the pembimbing's
+    before the penerima's of the same row); findings list every penerima, then every pembimbing, by uid."""
+    from pipeline.validate import check_name_mismatch
+
+    x, y = "198503122010011001", "198604132011012002"
+    acts = pd.DataFrame(
+        {
+            "uid": [3, 1, 2],  # not in uid order
+            "file": "a.xlsx",
+            "sheet": "Coaching",
+            "row": [4, 2, 3],
+            "nip_penerima": pd.array([y, x, y], dtype="string"),
+            "nama_penerima": pd.array(["Dewi", "Budi", "Citra"], dtype="string"),
+            "nip_pembimbing": pd.array([x, x, None], dtype="string"),
+            "nama_pembimbing": pd.array(["ani.", "Ani", "Eka"], dtype="string"),
+        }
+    )
+
+    def listed(roster):
+        found = check_name_mismatch(acts, roster)
+        return found[["uid", "field", "value", "detail"]].values.tolist()
+
+    assert listed(None) == [
+        [1, "nama_penerima", "Budi", "Ani"],  # same row: the pembimbing's name came first
+        [3, "nama_penerima", "Dewi", "Citra"],  # y first appears in uid 2
+    ]
+    roster = pd.DataFrame({"nip": pd.array([x], dtype="string"), "nama": pd.array(["Budi"], dtype="string")})
+    assert listed(roster) == [
+        [3, "nama_penerima", "Dewi", "Citra"],
+        [1, "nama_pembimbing", "Ani", "Budi"],
+        [3, "nama_pembimbing", "ani.", "Budi"],
+    ]
