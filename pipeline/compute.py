@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import revisions
 from pipeline.findings import REJECTING_CODES, cell_findings, concat_findings, title_of
@@ -148,10 +150,19 @@ def session_keys(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _key_string(key: pd.DataFrame, fields: list[str]) -> pd.Series:
-    text = key[fields[0]].astype(str)
-    for name in fields[1:]:
-        text = text + "|" + key[name].astype(str)
-    return text
+    """The fields joined with "|", one string per row: equal exactly when the rows' fields are (a key never
+    leaves the run), missing (NaN) when a field is empty. Built by pyarrow: joining Python strings took 1.5 s
+    for the 200k-row case's three keys."""
+    joined = pc.binary_join_element_wise(*(_key_part(key[name]) for name in fields), "|")
+    return pd.Series(pd.array(joined, dtype="str"), index=key.index)
+
+
+def _key_part(values: pd.Series) -> pa.Array:
+    """A key field as text; a date as its integer time stamp."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        stamps = values.to_numpy().view("int64")
+        return pa.array(stamps, mask=values.isna().to_numpy()).cast(pa.string())
+    return pa.array(values.astype("string"), type=pa.string(), from_pandas=True)
 
 
 def _over_monthly_cap(live: pd.DataFrame, profile: Profile) -> tuple[pd.DataFrame, pd.Series]:
