@@ -92,7 +92,7 @@ def resolve(files: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
 
     `files`: file, opd, submitted (datetime or NaT), mtime, sha256. `keys`: file, key (a session key per row).
     """
-    key_sets = {str(f): set(k) for f, k in keys.groupby("file", sort=False)["key"]}
+    key_sets = {str(f): set(k.to_numpy()) for f, k in keys.groupby("file", sort=False)["key"]}
     versions = {
         str(f): FileVersion(
             str(f), None if pd.isna(when) else pd.Timestamp(when), revision_rank(str(f)), float(m), str(sha)

@@ -251,8 +251,8 @@ def _per_giver(
     accepted = (
         forms[forms["uid"].isin(eval_status.loc[eval_status["accepted"], "uid"])] if len(forms) else forms
     )
-    givers = set(sessions["nip_pembimbing"].dropna()) | set(
-        accepted.get("nip_pembimbing", pd.Series()).dropna()
+    givers = set(sessions["nip_pembimbing"].dropna().unique()) | set(
+        accepted.get("nip_pembimbing", pd.Series()).dropna().unique()
     )
     out = pd.DataFrame({f"NIP {role}": pd.Series(sorted(givers), dtype="string")})
     out[f"Nama {role}"] = out[f"NIP {role}"].map(_giver_names(acts, activity)).fillna("")
