@@ -57,13 +57,17 @@ def clean_export(frame: pd.DataFrame, fields: Iterable[str]) -> pd.DataFrame:
     for name in fields:
         if name not in out.columns:
             continue
-        column = out[name]
-        text = column.map(lambda v: v.strip() if isinstance(v, str) else v)
-        text = text.map(lambda v: v[1:] if isinstance(v, str) and v.startswith("'") else v)
-        out[name] = text.map(
-            lambda v: "" if isinstance(v, str) and v.casefold() in _EMPTY_EXPORT_VALUES else v
-        )
+        out[name] = out[name].map(_typed_value)
     return out
+
+
+def _typed_value(value: object) -> object:
+    """One exported cell as typed: stripped, without the leading apostrophe, "" for `null` and the like."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    text = text[1:] if text.startswith("'") else text
+    return "" if text.casefold() in _EMPTY_EXPORT_VALUES else text
 
 
 def full_name(front: pd.Series, name: pd.Series, back: pd.Series) -> pd.Series:
