@@ -383,3 +383,22 @@ def test_session_rows_typed_in_chunks_equal_the_rows_typed_at_once(tmp_path, mon
     chunked = activities()
     assert len(whole) == 3 + 6 + 1 + 6 + 1 and whole["uid"].tolist() == list(range(1, 18))
     pd.testing.assert_frame_equal(chunked, whole)
+
+
+def test_typed_columns_are_one_arrow_chunk_whatever_the_number_of_sheets(tmp_path, monkeypatch):
+    """pd.concat leaves a column of N sheets in N Arrow chunks, and every filter of such a column costs a
+    multiple of a one-chunk one; collect hands on each column whole, chunked typing included."""
+    from pipeline import normalise
+
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        submission(tmp_path, name, coaching=[coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 4, 3))])
+    books = [read_workbook(f.path, f.rel) for f in discover(tmp_path) if f.is_workbook]
+    monkeypatch.setattr(normalise, "TYPE_CHUNK_ROWS", 2)  # three typed chunks, concatenated again
+    acts = normalise.collect(books).activities
+    chunks = {
+        name: acts[name].array.__arrow_array__().num_chunks
+        for name in acts.columns
+        if hasattr(acts[name].array, "__arrow_array__")
+    }
+    assert {"file", "sheet", "kind", "nip_penerima"} <= set(chunks)
+    assert set(chunks.values()) == {1}, chunks
