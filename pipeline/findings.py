@@ -354,15 +354,14 @@ def level_of(codes: pd.Series) -> pd.Series:
 
 def render(findings: pd.DataFrame, column_labels: pd.Series, letters: pd.Series) -> pd.DataFrame:
     """The report table (REPORT_COLUMNS) for findings, with Indonesian messages."""
+    texts: dict[tuple[str, str, str, str], tuple[str, str]] = {}  # a message recurs: one date, one limit
     messages, hints = [], []
-    for code, value, detail, label in zip(
-        findings["code"], findings["value"], findings["detail"], column_labels, strict=True
-    ):
-        rule = RULES[code]
-        quoted = f"'{value}'" if value else EMPTY_VALUE
-        fields = {"value": value, "quoted": quoted, "detail": detail, "column": label or "-"}
-        messages.append(rule.message.format(**fields))
-        hints.append(rule.hint.format(**fields))
+    for key in zip(findings["code"], findings["value"], findings["detail"], column_labels, strict=True):
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = _texts(*key)
+        messages.append(text[0])
+        hints.append(text[1])
     return pd.DataFrame(
         {
             "File": findings["file"].to_numpy(),
@@ -376,3 +375,11 @@ def render(findings: pd.DataFrame, column_labels: pd.Series, letters: pd.Series)
             "Saran Perbaikan": hints,
         }
     )
+
+
+def _texts(code: str, value: str, detail: str, label: str) -> tuple[str, str]:
+    """A finding's Pesan and Saran Perbaikan."""
+    rule = RULES[code]
+    quoted = f"'{value}'" if value else EMPTY_VALUE
+    fields = {"value": value, "quoted": quoted, "detail": detail, "column": label or "-"}
+    return rule.message.format(**fields), rule.hint.format(**fields)
