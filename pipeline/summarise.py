@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import layout
-from pipeline.normalise import Batch, asn_status
+from pipeline.normalise import Batch, asn_status, row_keys
 from pipeline.profiles import KARTU_COLUMNS, SESSION_ACTIVITIES, Profile
 from pipeline.terms import (
     BELUM,
@@ -238,8 +238,7 @@ def _giver_names(acts: pd.DataFrame, activity: str) -> pd.Series:
 
 
 def _pair_key(frame: pd.DataFrame, with_date: bool) -> pd.Series:
-    key = frame["nip_penerima"].astype(str) + "|" + frame["nip_pembimbing"].astype(str)
-    return key + "|" + frame["tanggal"].astype(str) if with_date else key
+    return row_keys(frame, ["nip_penerima", "nip_pembimbing", *(["tanggal"] if with_date else [])])
 
 
 def _per_giver(
@@ -264,7 +263,7 @@ def _per_giver(
 def evaluasi_coach(acts: pd.DataFrame, evals: pd.DataFrame, eval_status: pd.DataFrame) -> pd.DataFrame:
     sessions, accepted, out = _per_giver(acts, evals, eval_status, "coaching", "Coach")
     scores = list(layout.SCORE_FIELDS)
-    evaluated = set(_pair_key(accepted, True)) if len(accepted) else set()
+    evaluated = set(_pair_key(accepted, True).to_numpy()) if len(accepted) else set()
     no_eval = sessions[~_pair_key(sessions, True).isin(evaluated)].groupby("nip_pembimbing").size()
     counts = accepted.groupby("nip_pembimbing").size() if len(accepted) else pd.Series(dtype="int64")
     out["Jumlah Evaluasi"] = out["NIP Coach"].map(counts).fillna(0).astype("int64")
@@ -282,7 +281,7 @@ def penilaian_mentor(
     acts: pd.DataFrame, assessments: pd.DataFrame, eval_status: pd.DataFrame
 ) -> pd.DataFrame:
     sessions, accepted, out = _per_giver(acts, assessments, eval_status, "mentoring", "Mentor")
-    assessed = set(_pair_key(accepted, False)) if len(accepted) else set()
+    assessed = set(_pair_key(accepted, False).to_numpy()) if len(accepted) else set()
     pairs = sessions.drop_duplicates(["nip_penerima", "nip_pembimbing"])
     unassessed = pairs[~_pair_key(pairs, False).isin(assessed)].groupby("nip_pembimbing").size()
     for level in layout.PENILAIAN_LEVELS:

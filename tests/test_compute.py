@@ -239,7 +239,8 @@ def test_nip_normalisation_round_trips(nip, separators):
 def test_session_keys_are_equal_exactly_when_the_key_fields_are():
     """The duplicate key and the key that tells two versions of a file apart: same activity, recipient, date
     and coach -> one key; another day or coach -> another key; a row lacking a field has no key (NaN)."""
-    from pipeline.compute import DEDUP_KEY, _key_string
+    from pipeline.compute import DEDUP_KEY
+    from pipeline.normalise import row_keys
 
     may5, may6 = pd.Timestamp(2025, 5, 5), pd.Timestamp(2025, 5, 6)
     key = pd.DataFrame(
@@ -250,7 +251,7 @@ def test_session_keys_are_equal_exactly_when_the_key_fields_are():
             "nip_pembimbing": pd.array([COACHES[0], COACHES[0], COACHES[0], "", COACHES[0]], dtype="string"),
         }
     )
-    keys = _key_string(key, DEDUP_KEY)
+    keys = row_keys(key, DEDUP_KEY)
     assert keys.iloc[0] == keys.iloc[1]
     assert keys.iloc[0] != keys.iloc[2] and keys.iloc[0] != keys.iloc[3] and keys.iloc[2] != keys.iloc[3]
     assert pd.isna(keys.iloc[4])
