@@ -396,3 +396,26 @@ def test_name_mismatch_compares_with_the_roster_else_the_first_row_and_lists_rec
         [1, "nama_pembimbing", "Ani", "Budi"],
         [3, "nama_pembimbing", "ani.", "Budi"],
     ]
+
+
+def test_each_finding_gets_the_message_of_its_own_column_and_value():
+    """Messages are formatted once per distinct finding; two findings alike but for the column (or the
+    value) still read differently, and a repeated one reads the same."""
+    from pipeline.findings import render
+
+    findings = pd.DataFrame(
+        {
+            "file": "a.xlsx", "sheet": "Coaching", "row": [2, 3, 4, 5],
+            "code": ["MISSING_REQUIRED", "MISSING_REQUIRED", "MISSING_REQUIRED", "NIP_FORMAT"],
+            "value": ["", "", "", "123"], "detail": ["", "", "", "3 digit"],
+        }
+    )  # fmt: skip
+    labels = pd.Series(["NIP Coachee", "Tanggal", "NIP Coachee", "NIP Coachee"])
+    table = render(findings, labels, pd.Series(["C", "B", "C", "C"]))
+    assert table["Pesan"].tolist()[:3] == [
+        "Kolom NIP Coachee wajib diisi tetapi kosong.",
+        "Kolom Tanggal wajib diisi tetapi kosong.",
+        "Kolom NIP Coachee wajib diisi tetapi kosong.",
+    ]
+    assert table["Saran Perbaikan"].tolist()[1] == "Lengkapi Tanggal pada baris ini."
+    assert "'123'" in table["Pesan"].iloc[3] and "3 digit" in table["Pesan"].iloc[3]
