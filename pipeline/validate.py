@@ -294,7 +294,7 @@ NAME_ROLES = ("penerima", "pembimbing")  # the order NAME_MISMATCH findings are 
 def _first_names(acts: pd.DataFrame, named: dict[str, pd.Series]) -> pd.Series:
     """Per NIP, the name in its first row (by uid); within one row the pembimbing's comes first."""
     firsts = []
-    for rank, role in enumerate(sorted(NAME_ROLES, key=lambda r: f"nama_{r}")):
+    for rank, role in enumerate(("pembimbing", "penerima")):
         seen = acts.loc[named[role].to_numpy(), ["uid", f"nip_{role}", f"nama_{role}"]]
         seen = seen.set_axis(["uid", "nip", "nama"], axis=1).sort_values("uid", kind="stable")
         firsts.append(seen.drop_duplicates("nip").assign(rank=rank))
