@@ -9,7 +9,8 @@ import pandas as pd
 
 from pipeline import revisions
 from pipeline.findings import REJECTING_CODES, cell_findings, concat_findings, title_of
-from pipeline.normalise import Batch, row_keys
+from pipeline.frames import row_keys
+from pipeline.normalise import Batch
 from pipeline.profiles import Profile
 from pipeline.terms import (
     DIGANTI,

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline import layout
-from pipeline.normalise import Batch, asn_status, row_keys
+from pipeline.frames import row_keys
+from pipeline.normalise import Batch, asn_status
 from pipeline.profiles import KARTU_COLUMNS, SESSION_ACTIVITIES, Profile
 from pipeline.terms import (
     BELUM,

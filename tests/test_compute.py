@@ -240,7 +240,7 @@ def test_session_keys_are_equal_exactly_when_the_key_fields_are():
     """The duplicate key and the key that tells two versions of a file apart: same activity, recipient, date
     and coach -> one key; another day or coach -> another key; a row lacking a field has no key (NaN)."""
     from pipeline.compute import DEDUP_KEY
-    from pipeline.normalise import row_keys
+    from pipeline.frames import row_keys
 
     may5, may6 = pd.Timestamp(2025, 5, 5), pd.Timestamp(2025, 5, 6)
     key = pd.DataFrame(

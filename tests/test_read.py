@@ -387,7 +387,8 @@ def test_session_rows_typed_in_chunks_equal_the_rows_typed_at_once(tmp_path, mon
 
 def test_typed_columns_are_one_arrow_chunk_whatever_the_number_of_sheets(tmp_path, monkeypatch):
     """pd.concat leaves a column of N sheets in N Arrow chunks, and every filter of such a column costs a
-    multiple of a one-chunk one; collect hands on each column whole, chunked typing included."""
+    multiple of a one-chunk one; collect hands on each column whole (pipeline.frames.contiguous), chunked
+    typing included."""
     from pipeline import normalise
 
     for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
