@@ -279,17 +279,17 @@ MIN_WRAPPED_WIDTH = 10.0
 
 
 def narrowed(widths: list[float], wrapped: list[bool]) -> list[float]:
-    """`widths` with the wrapped columns shrunk in proportion (to at least MIN_WRAPPED_WIDTH) until all add
-    up to PRINTABLE_WIDTH; unchanged when they already fit or cannot be made to."""
-    fixed = sum(w for w, wraps in zip(widths, wrapped, strict=True) if not wraps)
-    flexible = sum(widths) - fixed
-    room = PRINTABLE_WIDTH - fixed
-    if sum(widths) <= PRINTABLE_WIDTH or room < MIN_WRAPPED_WIDTH * sum(wrapped):
+    """`widths` with the widest wrapped columns cut down to one common width (never below MIN_WRAPPED_WIDTH)
+    until all add up to PRINTABLE_WIDTH; unchanged when they already fit or cannot be made to. Cutting the
+    widest first keeps short values whole: an 18-digit NIP or a file name, not a message, stays on one line."""
+    if sum(widths) <= PRINTABLE_WIDTH:
         return widths
-    scale = room / flexible
-    shrunk = [max(min(w, MIN_WRAPPED_WIDTH), math.floor(w * scale)) if wraps else w
-              for w, wraps in zip(widths, wrapped, strict=True)]  # fmt: skip
-    return shrunk if sum(shrunk) <= PRINTABLE_WIDTH else widths
+    fixed = sum(w for w, wraps in zip(widths, wrapped, strict=True) if not wraps)
+    flexible = [w for w, wraps in zip(widths, wrapped, strict=True) if wraps]
+    for cap in range(math.floor(max(flexible, default=0)), math.ceil(MIN_WRAPPED_WIDTH) - 1, -1):
+        if fixed + sum(min(w, cap) for w in flexible) <= PRINTABLE_WIDTH:
+            return [min(w, cap) if wraps else w for w, wraps in zip(widths, wrapped, strict=True)]
+    return widths
 
 
 def _set_widths(book: Book, ws: Worksheet, first_col: int, widths: list[float]) -> None:

@@ -94,7 +94,9 @@ def test_temuan_prints_one_finding_per_line_of_paper(folders):
     Pesan are on one page width (they used to print 12 pages apart)."""
     inp, out = folders
     long_name = "laporan_coaching_mentoring_dinas_pekerjaan_umum_dan_penataan_ruang_2025.xlsx"
-    submission(inp, long_name, opd="Dinas Uji", coaching=[coaching_row("salah"), coaching_row("31/02/2025")])
+    short_nip = "19850312201001200"  # 17 digits: NIP_FORMAT, its value shown in Nilai
+    rows = [coaching_row("salah"), coaching_row("31/02/2025"), coaching_row(D(2025, 3, 3), short_nip)]
+    submission(inp, long_name, opd="Dinas Uji", coaching=rows)
     rekap(inp, out)
     ws = openpyxl.load_workbook(out / "validasi" / long_name.replace(".xlsx", "_validasi.xlsx"))["Temuan"]
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.orientation == "landscape"
@@ -105,6 +107,8 @@ def test_temuan_prints_one_finding_per_line_of_paper(folders):
     assert sum(widths.values()) <= 170 + 0.72 * len(widths)  # xlsxwriter adds 0.71 to each width it stores
     assert widths["Pesan"] >= 25 and ws.cell(2, header.index("Pesan") + 1).alignment.wrap_text
     assert ws.cell(2, header.index("File") + 1).alignment.wrap_text
+    # the widest columns give way first: a NIP in Nilai stays on one line (it was cut to "198503122010012" / "00")
+    assert short_nip in [c.value for c in ws["E"]] and widths["Nilai"] >= len(short_nip) + 2
 
 
 @pytest.mark.parametrize("spliced", [False, True])

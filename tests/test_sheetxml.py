@@ -120,5 +120,6 @@ def test_wrapped_columns_narrow_in_proportion_until_the_sheet_prints_one_page_wi
     assert narrowed([150, 60, 60], [False, True, True]) == [150, 10, 10]  # exactly room for the minimum
     assert narrowed([155, 60, 60], [False, True, True]) == [155, 60, 60]  # 10 + 10 would not fit either
     assert narrowed([100, 100, 100], [False, True, True]) == [100, 35, 35]
-    assert narrowed([140, 200, 5], [False, True, True]) == [140, 200, 5]  # the minimum would overflow
+    assert narrowed([140, 200, 5], [False, True, True]) == [140, 25, 5]  # the narrow one is left whole
+    assert narrowed([140, 200, 5, 30], [False, True, True, False]) == [140, 200, 5, 30]  # 10 would overflow
     assert MIN_WRAPPED_WIDTH == 10
