@@ -213,10 +213,13 @@ def validation_pieces(
     made = ValidationFiles(written=[summary])
     pieces = [Piece(write_findings_report, (summary, report, f"Ringkasan Validasi {year}"))]
     stems = report_stems(files)
+    per_file = {
+        str(rel): rows for rel, rows in report.groupby("File", sort=False)
+    }  # one pass, not one per file
     for f in files:
         if not f.is_workbook:
             continue
-        own = report[report["File"].eq(f.rel)]
+        own = per_file.get(f.rel, report.iloc[0:0])
         made.reports[f.rel] = folder / f"{stems[f.rel]}_validasi.xlsx"
         to_mark = own[own["Baris"].gt(0)]  # a finding about a whole file or sheet marks no cell
         if len(to_mark) and f.rel in sources:
