@@ -7,6 +7,8 @@ spacing, punctuation and word order do not matter.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pipeline.textnorm import match_key, tokens
@@ -226,8 +228,9 @@ REQUIRED_FIELDS = {
 }
 
 
-def alias_index(kind: str) -> dict[str, str]:
-    """match_key -> field for one sheet kind (canonical header, field name and aliases)."""
+@functools.cache
+def alias_index(kind: str) -> Mapping[str, str]:
+    """match_key -> field for one sheet kind (canonical header, field name and aliases); built once per kind."""
     index: dict[str, str] = {}
     for field in FIELDS[kind]:
         for text in (field.header, field.name.replace("_", " "), *field.aliases):

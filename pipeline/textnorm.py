@@ -5,6 +5,7 @@ Scalar helpers serve headers and lookups (a few hundred strings); `clean_text` w
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -47,6 +48,12 @@ def tokens(text: object) -> list[str]:
 
 def match_key(text: object) -> str:
     """Case-, spacing-, punctuation- and word-order-insensitive key."""
+    return _text_key(text if isinstance(text, str) else clean_scalar(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_key(text: str) -> str:
+    """match_key of a text, remembered: header search keys the same few hundred cell texts per sheet."""
     return " ".join(sorted(tokens(text)))
 
 
