@@ -4,7 +4,8 @@ as Perwali Pangkalpinang Lampiran III, one file per OPD in sertifikat_<TAHUN>/ a
 
 reportlab draws them with the Bitstream Vera fonts its wheel ships, embedded in every file, so a fresh
 clone renders the same pages. Certificates are drawn straight on the canvas (10,000 pages in seconds); the
-Kartu is a platypus table per page (_PagedTable), its two header rows atop each. Each OPD's file is one
+Kartu is a platypus document whose table (_PagedTable) draws its two header rows once as a form and each
+page's rows straight on the canvas, where a platypus Table would put them. Each OPD's file is one
 independent piece of the write stage (`certificate_pieces`, `kartu_pieces`), so both cores can draw them.
 """
 
@@ -337,10 +338,11 @@ def _kartu_table(rows: pd.DataFrame, styles: dict[str, ParagraphStyle], width: f
 
 
 class _PagedTable(Flowable):
-    """The Kartu table as one platypus Table per page, its header rows atop each. A single Table re-measures
-    all its remaining rows each time it is split over a page, so a 4,000-employee OPD took 10x as long as a
-    1,000-employee one; here each page costs only its own rows. Pages break where the single Table broke
-    them: after the last row whose cumulative height (header included) fits."""
+    """The Kartu table, one page's rows at a time under the two header rows. A single platypus Table
+    re-measured all its remaining rows each time it was split over a page (a 4,000-employee OPD took 10x
+    as long as a 1,000-employee one), and a Table spends twice its text's cost on every cell; here the
+    header is a small Table per page and the body is drawn straight (`_draw_body`). Pages break where a
+    single Table broke them: after the last row whose cumulative height (header included) fits."""
 
     def __init__(
         self, header: list[list[Any]], body: list[list[str]], heights: list[float], widths: list[float],
@@ -353,18 +355,10 @@ class _PagedTable(Flowable):
         self.header_heights = header_heights or self._measured_header()
 
     def _measured_header(self) -> list[float]:
-        heading = Table(self.header, colWidths=self.widths, repeatRows=2)
-        heading.setStyle(_KARTU_STYLE)
+        heading = Table(self.header, colWidths=self.widths)
+        heading.setStyle(_KARTU_HEADER_STYLE)
         heading.wrap(sum(self.widths), A4[0])
         return list(heading._rowHeights)
-
-    def _table(self, stop: int) -> Table:
-        table = Table(
-            self.header + self.body[:stop], colWidths=self.widths,
-            rowHeights=[*self.header_heights, *self.heights[:stop]], repeatRows=2,
-        )  # fmt: skip
-        table.setStyle(_KARTU_STYLE)
-        return table
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = sum(self.widths)
@@ -381,16 +375,71 @@ class _PagedTable(Flowable):
         if rows <= 0:
             return []  # not even one row under the header: the next page
         if rows >= len(self.body):
-            return [self._table(len(self.body))]
-        rest = _PagedTable(
-            self.header, self.body[rows:], self.heights[rows:], self.widths, self.header_heights
+            return [self]
+        return [self._rows(0, rows), self._rows(rows, len(self.body))]
+
+    def _rows(self, start: int, stop: int) -> _PagedTable:
+        return _PagedTable(
+            self.header, self.body[start:stop], self.heights[start:stop], self.widths, self.header_heights
         )
-        return [self._table(rows), rest]
 
     def draw(self) -> None:
-        table = self._table(len(self.body))
-        table.wrapOn(self.canv, self.width, self.height)
-        table.drawOn(self.canv, 0, 0)
+        """The header, drawn once per file as a form and placed atop each page, then the page's rows."""
+        canvas, top = self.canv, self.height - sum(self.header_heights)
+        if not canvas.hasForm(_KARTU_HEADER_FORM):
+            margin = 2  # room for the grid's half-width on the form's edges: a form is clipped to its box
+            head = sum(self.header_heights)
+            canvas.beginForm(_KARTU_HEADER_FORM, -margin, -margin, self.width + margin, head + margin)
+            heading = Table(self.header, colWidths=self.widths, rowHeights=self.header_heights)
+            heading.setStyle(_KARTU_HEADER_STYLE)
+            heading.wrapOn(canvas, self.width, self.height)
+            heading.drawOn(canvas, 0, 0)
+            canvas.endForm()
+        canvas.saveState()
+        canvas.translate(0, top)
+        canvas.doForm(_KARTU_HEADER_FORM)
+        canvas.restoreState()
+        _draw_body(canvas, self.body, self.heights, self.widths, top)
+
+
+def _draw_body(
+    canvas: Canvas, body: list[list[str]], heights: list[float], widths: list[float], top: float
+) -> None:
+    """The body rows below `top` as a Table draws plain-text cells (valign TOP: the first baseline one font
+    size below the 3 pt top padding; 6 pt padding a side) and its 0.5 pt black grid with round caps and
+    joins, in the same order (row by row, cell by cell, then the lines), as one text object."""
+    lefts = list(itertools.accumulate(widths, initial=0.0))
+    text = canvas.beginText()
+    text.setFont(FONT, KARTU_FONT_SIZE, KARTU_LEADING)
+    y = top
+    bottoms = []
+    for row, height in zip(body, heights, strict=True):
+        for column, cell in enumerate(row):
+            for number, part in enumerate(cell.split("\n")):
+                if part:
+                    x = _anchor(KARTU_ALIGN[column], lefts[column], widths[column], part)
+                    text.setTextOrigin(x, y - 3 - KARTU_FONT_SIZE - number * KARTU_LEADING)
+                    text.textOut(part)
+        y -= height
+        bottoms.append(y)
+    canvas.saveState()
+    canvas.drawText(text)
+    canvas.setLineWidth(0.5)
+    canvas.setStrokeColor(colors.black)
+    canvas.setLineCap(1)
+    canvas.setLineJoin(1)
+    canvas.lines([(0, b, lefts[-1], b) for b in bottoms] + [(x, top, x, y) for x in lefts])
+    canvas.restoreState()
+
+
+def _anchor(align: str, left: float, width: float, part: str) -> float:
+    """Where a Table starts a line of text in a cell (6 pt padding a side)."""
+    if align == "LEFT":
+        return left + 6
+    measured = pdfmetrics.stringWidth(part, FONT, KARTU_FONT_SIZE)
+    if align == "RIGHT":
+        return left + width - 6 - measured
+    return left + width / 2 - measured / 2
 
 
 def _row_height(cells: list[str]) -> float:
@@ -407,7 +456,9 @@ KARTU_FONT_SIZE = 8.5
 KARTU_LEADING = KARTU_FONT_SIZE * 1.2
 
 
-_KARTU_STYLE = TableStyle(
+# The two header rows (a Table drawn once per file as a form); the body below them is drawn by _draw_body.
+_KARTU_HEADER_FORM = "kartu_header"
+_KARTU_HEADER_STYLE = TableStyle(
     [
         ("SPAN", (0, 0), (0, 1)),
         ("SPAN", (1, 0), (1, 1)),
@@ -416,14 +467,12 @@ _KARTU_STYLE = TableStyle(
         ("SPAN", (9, 0), (9, 1)),
         ("SPAN", (10, 0), (10, 1)),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 1), colors.HexColor("#DDEBF7")),
-        ("VALIGN", (0, 0), (-1, 1), "MIDDLE"),
-        ("VALIGN", (0, 2), (-1, -1), "TOP"),
-        ("ALIGN", (0, 2), (0, -1), "CENTER"),
-        ("ALIGN", (2, 2), (9, -1), "RIGHT"),
-        ("FONT", (0, 2), (-1, -1), FONT, KARTU_FONT_SIZE, KARTU_LEADING),
+        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#DDEBF7")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]
 )
+# Body cells: No centred, the eight JP columns right-aligned, the name and the status left
+KARTU_ALIGN = ("CENTER", "LEFT", *["RIGHT"] * 8, "LEFT")
 
 
 def _kartu_signature(letter: Letter, atasan: Person | None, styles: dict[str, ParagraphStyle]) -> list[Any]:
