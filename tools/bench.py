@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import resource
 import subprocess
@@ -24,6 +25,9 @@ import xlsxwriter
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The environment before importing pipeline (which picks pyarrow's allocator through it): the floor and
+# the naive script run as the shell would run them, and rekap makes its own choice.
+SHELL_ENV = dict(os.environ)
 
 from pipeline.layout import FIELDS  # noqa: E402
 from pipeline.write import FIXED_CREATED, WORKBOOK_OPTIONS  # noqa: E402
@@ -113,7 +117,9 @@ def run_rekap(folder: Path, out: Path) -> dict:
         "'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024}))"
     )
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, env=SHELL_ENV
+    )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["process_wall"] = time.perf_counter() - start
     return result
@@ -152,7 +158,9 @@ print(time.perf_counter() - t, len(df))
 
 
 def run_script(script: str, *args: str) -> list[float]:
-    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True, env=SHELL_ENV
+    )
     return [float(x) for x in done.stdout.split()]
 
 
