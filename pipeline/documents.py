@@ -357,8 +357,9 @@ class _PagedTable(Flowable):
     """The Kartu table, one page's rows at a time under the two header rows. A single platypus Table
     re-measured all its remaining rows each time it was split over a page (a 4,000-employee OPD took 10x
     as long as a 1,000-employee one), and a Table spends twice its text's cost on every cell; here the
-    header is a small Table per page and the body is drawn straight (`_draw_body`). Pages break where a
-    single Table broke them: after the last row whose cumulative height (header included) fits."""
+    header is a small Table drawn once per document as a form (one Kartu table per document: the form is
+    found by name) and the body is drawn straight (`_draw_body`). Pages break where a single Table broke
+    them: after the last row whose cumulative height (header included) fits."""
 
     def __init__(
         self, header: list[list[Any]], body: list[list[str]], heights: list[float], widths: list[float],
