@@ -192,7 +192,7 @@ class _Pen:
             self.text.setFont(font, size)
             self.font = (font, size)
         self.text.setTextOrigin(x, self.y)
-        self.text.textLine(text)  # not textOut, which measures the text to move a cursor nobody uses
+        self.text.textOut(text)
 
     def line(
         self, text: str, size: float, bold: bool = False, centred: bool = True, gap: float = 0.4
@@ -436,7 +436,7 @@ def _draw_body(
                 if part:
                     x = _anchor(KARTU_ALIGN[column], lefts[column], widths[column], part)
                     text.setTextOrigin(x, y - 3 - KARTU_FONT_SIZE - number * KARTU_LEADING)
-                    text.textLine(part)  # placed by its origin: no cursor to advance
+                    text.textOut(part)
         y -= height
         bottoms.append(y)
     canvas.saveState()
