@@ -109,6 +109,29 @@ def test_kartu_repeats_its_header_on_every_page_and_ends_with_the_signature(fold
     assert sum(t.count("NIP. ") for t in texts) == len(kartu) + 1  # every employee, and the signatory
 
 
+def test_a_copied_page_reads_line_by_line_as_printed(folders):
+    """Text copied from a page (or read aloud) follows its printed lines: a certificate's "NIP : 1985…" and
+    a Kartu row's numbers each come out as one line, not a word or a number per line."""
+    inp, out = folders
+    sessions(inp)
+    rekap(inp, out)
+    certificate = sheet_rows(out / "rekap_2025.xlsx", "Daftar Sertifikat")[0]
+    opd = certificate["Perangkat Daerah"]
+    printed = [
+        " ".join(line.split()) for line in pages(out / "sertifikat_2025" / f"{opd}.pdf")[0].splitlines()
+    ]
+    assert f"NIP : {certificate['NIP']}" in printed
+    assert f"Perangkat Daerah : {opd}" in printed
+    kartu = sheet_rows(out / "ip_asn_2025.xlsx", "Kartu Pengendalian 20 JP")
+    row = next(r for r in kartu if r["Perangkat Daerah"] == "Dinas Lain")
+    printed = [
+        " ".join(line.split()) for line in pages(out / "kartu_2025" / "Dinas Lain.pdf")[0].splitlines()
+    ]
+    numbers = " ".join(documents.jp_text(row[c]) for c in (*KARTU_COLUMNS, "Total JP"))
+    assert f"1 {row['Nama']}" in printed
+    assert f"{numbers} {row['Status 20 JP'].split()[0]}" in printed
+
+
 def test_instansi_toml_in_the_input_folder_names_issuer_and_signatories(folders):
     inp, out = folders
     sessions(inp)
