@@ -368,14 +368,19 @@ class _PagedTable(Flowable):
         super().__init__()
         self.header, self.body, self.heights, self.widths = header, body, heights, widths
         self.hAlign = "CENTER"  # as a Table is placed
-        # the header's two rows measured once (wrapping their Paragraphs on every page was a fifth of the time)
+        # the header's two rows measured once (wrapping their Paragraphs on every page was a fifth of the
+        # time)
         self.header_heights = header_heights or self._measured_header()
 
     def _measured_header(self) -> list[float]:
-        heading = Table(self.header, colWidths=self.widths)
-        heading.setStyle(_KARTU_HEADER_STYLE)
+        heading = self._header_table()
         heading.wrap(sum(self.widths), A4[0])
         return list(heading._rowHeights)
+
+    def _header_table(self, heights: list[float] | None = None) -> Table:
+        heading = Table(self.header, colWidths=self.widths, rowHeights=heights)
+        heading.setStyle(_KARTU_HEADER_STYLE)
+        return heading
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = sum(self.widths)
@@ -402,13 +407,12 @@ class _PagedTable(Flowable):
 
     def draw(self) -> None:
         """The header, drawn once per file as a form and placed atop each page, then the page's rows."""
-        canvas, top = self.canv, self.height - sum(self.header_heights)
+        canvas, head = self.canv, sum(self.header_heights)
+        top = self.height - head
         if not canvas.hasForm(_KARTU_HEADER_FORM):
             margin = 2  # room for the grid's half-width on the form's edges: a form is clipped to its box
-            head = sum(self.header_heights)
             canvas.beginForm(_KARTU_HEADER_FORM, -margin, -margin, self.width + margin, head + margin)
-            heading = Table(self.header, colWidths=self.widths, rowHeights=self.header_heights)
-            heading.setStyle(_KARTU_HEADER_STYLE)
+            heading = self._header_table(self.header_heights)
             heading.wrapOn(canvas, self.width, self.height)
             heading.drawOn(canvas, 0, 0)
             canvas.endForm()

@@ -24,9 +24,9 @@ def _key_part(values: pd.Series) -> pa.Array:
 
 
 def contiguous(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame`, changed in place, with each pyarrow-backed column in one piece. pd.concat keeps one arrow chunk per frame
-    concatenated, and selecting rows from a column of many chunks (every boolean filter, sort and take)
-    costs several times as much as from one."""
+    """`frame`, changed in place, with each pyarrow-backed column in one piece. pd.concat keeps one arrow
+    chunk per frame concatenated, and selecting rows from a column of many chunks (every boolean filter,
+    sort and take) costs several times as much as from one."""
     for name in frame.columns:
         values = frame[name].array
         if hasattr(values, "__arrow_array__"):

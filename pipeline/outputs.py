@@ -213,9 +213,8 @@ def validation_pieces(
     made = ValidationFiles(written=[summary])
     pieces = [Piece(write_findings_report, (summary, report, f"Ringkasan Validasi {year}"))]
     stems = report_stems(files)
-    per_file = {
-        str(rel): rows for rel, rows in report.groupby("File", sort=False)
-    }  # one pass, not one per file
+    # split in one pass, not one full comparison per file
+    per_file = {str(rel): rows for rel, rows in report.groupby("File", sort=False)}
     for f in files:
         if not f.is_workbook:
             continue
