@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipeline import revisions
 from pipeline.findings import REJECTING_CODES, cell_findings, concat_findings, title_of
-from pipeline.frames import row_keys
+from pipeline.frames import is_in, row_keys
 from pipeline.normalise import Batch
 from pipeline.profiles import Profile
 from pipeline.terms import (
@@ -132,7 +132,7 @@ def duplicates(live: pd.DataFrame, key_fields: list[str]) -> tuple[pd.DataFrame,
     dup = key.duplicated(keep="first").to_numpy()
     keys = row_keys(key, key_fields)
     again = keys[dup]
-    firsts = ~dup & keys.isin(again).to_numpy()  # only the first rows someone repeats need their place
+    firsts = ~dup & is_in(keys, again).to_numpy()  # only the first rows someone repeats need their place
     first = live.loc[firsts]
     where = (
         first["file"].astype("string")

@@ -15,6 +15,21 @@ def row_keys(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
     return pd.Series(pd.array(joined, dtype="str"), index=frame.index)
 
 
+def is_in(values: pd.Series, among: pd.Series | pd.Index) -> pd.Series:
+    """values.isin(among), a missing value matching a missing one as pandas does. Arrow-backed text is
+    matched by pyarrow: pandas' isin makes a Python object of every value in `among` first (two NIP columns
+    of 200k rows against a 40k-NIP roster: 0.5 s, 0.03 s this way)."""
+    if not (_arrow_text(values) and _arrow_text(among)):
+        return values.isin(among)
+    column = pa.array(values)
+    found = pc.is_in(column, value_set=pa.array(among).cast(column.type))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
+def _arrow_text(values: pd.Series | pd.Index) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
 def _key_part(values: pd.Series) -> pa.Array:
     """A key field as text; a date as its integer time stamp in nanoseconds (whatever the column's unit)."""
     if pd.api.types.is_datetime64_any_dtype(values.dtype):

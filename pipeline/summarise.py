@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import layout
-from pipeline.frames import row_keys
+from pipeline.frames import is_in, row_keys
 from pipeline.normalise import Batch, asn_status
 from pipeline.profiles import KARTU_COLUMNS, SESSION_ACTIVITIES, Profile
 from pipeline.terms import (
@@ -90,7 +90,7 @@ def employees(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
     listed = known[known["aktif"]][columns].reset_index(drop=True)
     for column in ("pangkat", "jabatan"):
         listed[column] = listed[column].astype("string").fillna(listed["nip"].map(latest[column]))
-    extra = recipients[~recipients["nip"].isin(known["nip"])]
+    extra = recipients[~is_in(recipients["nip"], known["nip"])]
     return pd.concat([listed, extra], ignore_index=True)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipeline import layout
 from pipeline.findings import cell_findings, concat_findings, file_finding
+from pipeline.frames import is_in
 from pipeline.normalise import Batch, asn_status, name_key, pppk_nip
 from pipeline.profiles import SESSION_ACTIVITIES, Profile
 from pipeline.roster import unmapped
@@ -166,7 +167,7 @@ def _structure_findings(frame: pd.DataFrame, field: str, year: int, today: dt.da
     parts = []
     for name in ("NIP_BIRTHDATE", "NIP_TMT", "NIP_GENDER"):
         failing = code.eq(name).fillna(False).to_numpy()
-        at = nips.isin(distinct[failing]).to_numpy()
+        at = is_in(nips, distinct[failing]).to_numpy()
         rows = frame.loc[at, ["uid", "file", "sheet", "row", f"{field}_text"]]
         why = nips[at].map(dict(zip(distinct[failing], detail[failing], strict=True)))
         parts.append(cell_findings(rows, field, name, rows[f"{field}_text"], why))
@@ -260,7 +261,7 @@ def check_pppk_recipient(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.
 def check_not_in_roster(acts: pd.DataFrame, roster_nips: pd.Index) -> list[pd.DataFrame]:
     parts = []
     for field in ("nip_penerima", "nip_pembimbing"):
-        absent = acts[field].notna() & ~acts[field].isin(roster_nips)
+        absent = acts[field].notna() & ~is_in(acts[field], roster_nips)
         rows = acts[absent]
         parts.append(cell_findings(rows, field, "NOT_IN_ROSTER", rows[field]))
     return parts

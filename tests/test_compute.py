@@ -256,3 +256,21 @@ def test_session_keys_are_equal_exactly_when_the_key_fields_are():
     assert keys.iloc[0] != keys.iloc[2] and keys.iloc[0] != keys.iloc[3] and keys.iloc[2] != keys.iloc[3]
     assert pd.isna(keys.iloc[4])
     assert keys.index.equals(key.index)
+
+
+_TEXT_OR_NONE = st.lists(st.sampled_from(["198501", "198502", "Budi", "budi", "", None]), max_size=12)
+
+
+@given(values=_TEXT_OR_NONE, among=_TEXT_OR_NONE, dtype=st.sampled_from(["str", "string", object]))
+@settings(max_examples=60, deadline=None)
+def test_is_in_matches_exact_text_and_an_empty_cell_only_an_empty_one(values, among, dtype):
+    """The membership test that finds NIPs missing from the roster (NOT_IN_ROSTER) and the first of
+    repeated rows: exact text only ('Budi' is not 'budi', '' is not missing); a missing value is in a list
+    only if the list has a missing value; the result keeps the rows' index."""
+    from pipeline.frames import is_in
+
+    column = pd.Series(values, dtype=dtype, index=range(10, 10 + len(values)))
+    found = is_in(column, pd.Index(among, dtype=dtype))
+    expected = [v in among if v is not None else None in among for v in values]
+    assert found.tolist() == expected
+    assert found.index.equals(column.index) and found.dtype == bool
