@@ -22,7 +22,9 @@ def report_frame(
     pairs = findings[["sheet", "field"]].drop_duplicates()
     canonical = {(s, f): _canonical_header(s, f) for s, f in zip(pairs["sheet"], pairs["field"], strict=True)}
     sheet_field = pd.Series(
-        list(zip(findings["sheet"], findings["field"], strict=True)), index=findings.index, dtype=object
+        list(zip(findings["sheet"].to_numpy(), findings["field"].to_numpy(), strict=True)),
+        index=findings.index,
+        dtype=object,
     )
     labels = headers.fillna(sheet_field.map(canonical))
     report = render(findings, labels.fillna(""), letters)
