@@ -125,3 +125,27 @@ def test_a_two_row_header_without_bukti_gets_one_visible_note(tmp_path):
     notes = {k: v for k, v in read_marks(marked).items() if "Kolom Bukti kosong." in v[1]}
     assert list(notes) == [("Lap. Coaching 2025", "A4")]  # the anchor of the merged A4:A5 "NO." cell
     assert notes[("Lap. Coaching 2025", "A4")][1].startswith("Kolom Bukti kosong. (")
+
+
+def test_cells_are_restyled_by_their_tag_whatever_text_or_spacing_the_row_has():
+    """A marked cell is found by its reference in a cell's tag: not in a cell's text that happens to read
+    like one, with a tab before `r`, or missing (created in column order, also before an existing cell);
+    only the row's own `spans` goes, and only the marked cells' styles change."""
+    from pipeline.xlsxpatch import _restyle
+
+    sheet = (
+        '<worksheet><sheetData><row r="5" spans="1:4">'
+        '<c r="A5" t="inlineStr"><is><t>x r="C5" spans="2"</t></is></c>'
+        '<c\tr="B5" s="2"><v>1</v></c><c r="D5" s="3"/><c r="C5"><v>7</v></c></row>'
+        '<row r="6"><c r="A6" t="inlineStr"><is><t> spans="9"</t></is></c><c r="E6" s="1"/></row>'
+        "</sheetData></worksheet>"
+    )
+    levels = {(5, "C"): "Kesalahan", (5, "B"): "Peringatan", (6, "B"): "Kesalahan", (7, "A"): "Kesalahan"}
+    patched = _restyle(sheet, levels, lambda style, level: 10 * style + len(level))
+    assert patched == (
+        '<worksheet><sheetData><row r="5">'
+        '<c r="A5" t="inlineStr"><is><t>x r="C5" spans="2"</t></is></c>'
+        '<c\tr="B5" s="30"><v>1</v></c><c r="D5" s="3"/><c r="C5" s="9"><v>7</v></c></row>'
+        '<row r="6"><c r="A6" t="inlineStr"><is><t> spans="9"</t></is></c><c r="B6" s="9"/><c r="E6" s="1"/></row>'
+        '<row r="7"><c r="A7" s="9"/></row></sheetData></worksheet>'
+    )
