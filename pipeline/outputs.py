@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pipeline.discover import InputFile
@@ -85,9 +86,16 @@ def rekap_headline(
 
 
 def detail_for_sheet(detail: pd.DataFrame) -> pd.DataFrame:
-    """Tanggal as a date where it parsed, else the text the OPD typed (so a rejected date stays visible)."""
-    tanggal = detail["Tanggal"].astype(object).where(detail["Tanggal"].notna(), detail["Tanggal (teks)"])
-    return detail.assign(Tanggal=tanggal)[DETAIL_COLUMNS]
+    """Tanggal as a date where it parsed, else the text the OPD typed (so a rejected date stays visible).
+    The dates become Python datetimes through numpy: pandas' own Timestamp objects took ten times as long to
+    make, and three times as long for the writer to read back (1 s of the recap's 5 s at 200k rows)."""
+    dates = detail["Tanggal"]
+    tanggal = np.where(
+        dates.notna().to_numpy(),
+        dates.to_numpy(dtype="datetime64[us]").astype(object),
+        detail["Tanggal (teks)"].to_numpy(dtype=object),
+    )
+    return detail.assign(Tanggal=pd.Series(tanggal, index=detail.index, dtype=object))[DETAIL_COLUMNS]
 
 
 def _ringkasan(book: Book, tables: Tables, headline: list[tuple[str, Any]]) -> None:

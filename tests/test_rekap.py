@@ -170,6 +170,21 @@ def test_manifest_reconciles_and_names_every_input(folders):
     assert {o["path"] for o in manifest["outputs"]} >= {"rekap_2025.xlsx", "ip_asn_2025.xlsx"}
 
 
+def test_detail_shows_a_parsed_date_as_a_date_and_an_unparsed_one_as_typed(folders):
+    """Detail Kegiatan > Tanggal: a date cell (dd/mm/yyyy) where the date parsed, the OPD's own text where it
+    did not, so a rejected row still shows what was typed."""
+    inp, out = folders
+    submission(inp, "opd.xlsx", coaching=[coaching_row(D(2025, 2, 3)), coaching_row("31/02/2025")])
+    rekap(inp, out)
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out / "rekap_2025.xlsx")["Detail Kegiatan"]
+    column = [c.value for c in ws[1]].index("Tanggal") + 1
+    cells = [ws.cell(row=r, column=column) for r in (2, 3)]
+    assert [c.value for c in cells] == [dt.datetime(2025, 2, 3), "31/02/2025"]
+    assert cells[0].number_format == "dd/mm/yyyy" and cells[1].data_type == "s"
+
+
 def test_same_input_gives_identical_outputs(folders, tmp_path):
     inp, out = folders
     submission(inp, "opd.xlsx", coaching=[coaching_row(D(2025, 2, 3)), coaching_row("bukan tanggal")])

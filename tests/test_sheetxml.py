@@ -24,7 +24,7 @@ MESSY = pd.DataFrame(
         "ID": np.arange(1, 6, dtype="int64"),
         "NIP": pd.Series(["198503122010012004", None, "0012", " spasi di depan ", "a&b<c>"], dtype="string"),
         "Tanggal": pd.Series(
-            [pd.Timestamp(2025, 3, 3), "31/02/2025", None, dt.date(2025, 1, 2), pd.Timestamp(2025, 12, 31)],
+            [pd.Timestamp(2025, 3, 3), "31/02/2025", None, dt.date(2025, 1, 2), dt.datetime(2025, 12, 31)],
             dtype=object,
         ),
         "JP": [4.0, 28.8, np.nan, 0.0, 1 / 3],
