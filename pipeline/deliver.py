@@ -46,14 +46,21 @@ def plan_packages(root: Path, year: int, submissions: pd.DataFrame, kartu: pd.Da
     """The folder of every OPD that submitted or has employees, sorted by its grouping key. `submissions`:
     file, opd, roster_only, superseded. The roster is BKPSDM's own file: it goes into no folder."""
     submissions = submissions[~submissions["roster_only"]]
-    kartu_key = kartu["Perangkat Daerah"].astype(str).map(group_key)
+    cards = dict(list(kartu.groupby(_group_keys(kartu["Perangkat Daerah"]), sort=False)))
+    submitted = _group_keys(submissions["opd"])
     packages = []
     for key, name in _opd_names(submissions, kartu).items():
-        own = submissions[submissions["opd"].map(group_key).eq(key)]
+        own = submissions[submitted.eq(key)]
         current = own[~own["superseded"]]["file"].tolist()
         folder = root / DELIVERY_FOLDER / folder_name(name)
-        packages.append(Package(folder, own["file"].tolist(), current, kartu[kartu_key.eq(key)], year))
+        packages.append(Package(folder, own["file"].tolist(), current, cards.get(key, kartu.iloc[0:0]), year))
     return packages
+
+
+def _group_keys(names: pd.Series) -> pd.Series:
+    """group_key of every name, worked out once per distinct name (a Kartu has a row per employee)."""
+    text = names.astype(str)
+    return text.map({name: group_key(name) for name in text.unique()})
 
 
 def write_package_kartu(package: Package) -> None:
@@ -78,7 +85,8 @@ def copy_packages(packages: list[Package], reports: dict[str, Path], marked: dic
 def _opd_names(submissions: pd.DataFrame, kartu: pd.DataFrame) -> dict[str, str]:
     """Grouping key -> the OPD's name as its submission (else the roster) writes it, sorted by key."""
     names: dict[str, str] = {}
-    for name in [*submissions.sort_values("file")["opd"], *kartu["Perangkat Daerah"].astype(str)]:
+    listed = [*submissions.sort_values("file")["opd"], *kartu["Perangkat Daerah"].astype(str).unique()]
+    for name in listed:  # the first spelling of each key wins
         if name and name != UNKNOWN_OPD:
             names.setdefault(group_key(name), name)
     return dict(sorted((k, v) for k, v in names.items() if k))
