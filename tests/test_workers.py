@@ -46,5 +46,20 @@ def test_a_failure_here_cancels_the_worker_pieces_not_yet_begun(tmp_path):
             [Piece(time.sleep, (0.1,)), Piece(_fail, ())], [Piece(_touch_after, (0.3, p)) for p in paths], 2
         )
     ran = [p for p in paths if os.path.exists(p)]
-    assert len(ran) <= 4  # what the worker had begun or queued to itself; the rest never ran
+    assert len(ran) <= 2  # what the worker had begun when this process failed; the rest never ran
     assert not os.path.exists(paths[-1])
+
+
+def test_nothing_waits_in_the_workers_queue_while_this_process_is_idle():
+    """One OPD with half the employees: while the worker draws its long piece, this process takes every
+    other piece; none is queued ahead to the busy worker (an executor's own queue kept two there)."""
+    queued = [Piece(_pid_after, (1.0, 0)), *(Piece(_pid_after, (0.1, tag)) for tag in range(1, 5))]
+    _, results = share([], queued, jobs=2)
+    pids = [pid for _, pid in results]
+    assert pids[0] != os.getpid()
+    assert pids[1:] == [os.getpid()] * 4
+
+
+def test_a_failure_in_the_worker_is_raised_here():
+    with pytest.raises(ValueError, match="rekap gagal"):
+        share([Piece(time.sleep, (0.3,))], [Piece(_fail, ()), Piece(_pid_after, (0.1, 1))], jobs=2)
