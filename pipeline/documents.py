@@ -372,8 +372,7 @@ class _PagedTable(Flowable):
         super().__init__()
         self.header, self.body, self.heights, self.widths = header, body, heights, widths
         self.hAlign = "CENTER"  # as a Table is placed
-        # the header's two rows measured once (wrapping their Paragraphs on every page was a fifth of the
-        # time)
+        # the header's two rows measured once: wrapping their Paragraphs on every page was a fifth of the time
         self.header_heights = header_heights or self._measured_header()
 
     def _measured_header(self) -> list[float]:

@@ -398,7 +398,7 @@ def workforce_gaps(indikator: pd.DataFrame, roster: pd.DataFrame | None) -> Work
     return WorkforceGaps(
         no_opd=int(indikator["Perangkat Daerah"].eq(UNKNOWN_OPD).sum()),
         no_jenis=int(empty.sum()),
-        no_jenis_off_roster=int((empty & ~indikator["NIP"].isin(listed)).sum()),
+        no_jenis_off_roster=int((empty & ~is_in(indikator["NIP"], listed)).sum()),
     )
 
 
