@@ -40,7 +40,7 @@ class Computed:
     activities: pd.DataFrame  # the normalised rows + activity, status, keterangan_status, jp
     evaluations: pd.DataFrame  # uid, status, accepted of every Evaluasi Coaching / Penilaian Mentor row
     findings: pd.DataFrame  # FINDING_COLUMNS: file-level, validation and status findings
-    replaced: pd.DataFrame  # older versions of a submission: file, replaced_by, rule, final
+    replaced: pd.DataFrame  # older versions of a submission: file, replaced_by, rule, final, covered, kept
     counts: dict[str, int]  # rows_read and one count per status (SPEC §5.6): the manifest's reconciliation
     evaluation_counts: dict[str, int]  # rows_read, accepted, rejected, duplicate, superseded
 
@@ -48,13 +48,13 @@ class Computed:
 def compute(batch: Batch, findings: pd.DataFrame, profile: Profile, year: int) -> Computed:
     """SPEC §5 in order: revisions, rejected, out of period, duplicates, monthly cap, JP."""
     acts = with_activities(batch.activities, profile)
-    replaced = revisions.resolve(batch.submissions, session_keys(acts))
+    periods = revisions.file_periods(batch.submissions, acts, year)
+    replaced = revisions.resolve(batch.submissions, session_keys(acts), periods)
     acts, status_findings = assign_status(acts, findings, profile, year, replaced)
     evaluations, eval_findings = evaluation_status([batch.evaluations, batch.assessments], findings, replaced)
-    row_findings = concat_findings([findings, status_findings, eval_findings])
-    # an older version's row findings were fixed (or not) in its revision: only the revision's count
-    stale = row_findings["file"].isin(replaced["file"]) & row_findings["uid"].ge(0)
-    every = [pd.DataFrame(batch.file_findings), revisions.superseded_findings(replaced), row_findings[~stale]]
+    replaced = replaced.assign(kept=revisions.still_counting(acts, replaced, acts["status"].eq(DIGANTI)))
+    row_findings = current(concat_findings([findings, status_findings, eval_findings]), [acts, evaluations])
+    every = [pd.DataFrame(batch.file_findings), revisions.superseded_findings(replaced), row_findings]
     return Computed(
         acts,
         evaluations,
@@ -63,6 +63,13 @@ def compute(batch: Batch, findings: pd.DataFrame, profile: Profile, year: int) -
         reconciliation(acts),
         evaluation_counts(evaluations),
     )
+
+
+def current(row_findings: pd.DataFrame, decided: list[pd.DataFrame]) -> pd.DataFrame:
+    """The row findings without those of rows a revision replaced: they were fixed (or not) in the revision,
+    whose own findings count. `decided`: frames with uid and status."""
+    gone = np.concatenate([f.loc[f["status"].eq(DIGANTI), "uid"].to_numpy() for f in decided])
+    return row_findings[~row_findings["uid"].isin(gone)]
 
 
 def assign_status(
@@ -74,7 +81,8 @@ def assign_status(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Status and Keterangan for every row, in the order of SPEC §5; returns the rows and the new findings.
 
-    `replaced` is the output of `revisions.resolve`: every row of those files is Diganti Revisi.
+    `replaced` is the output of `revisions.resolve`: the rows of those files in the months their newer
+    versions cover are Diganti Revisi.
     """
     status = pd.Series(pd.NA, index=acts.index, dtype="string")
     note = pd.Series(pd.NA, index=acts.index, dtype="string")
@@ -111,7 +119,7 @@ def _superseded(
     if replaced is None or not len(replaced):
         return status, note
     by = rows["file"].map(replaced.set_index("file")["replaced_by"]).astype("string")
-    hit = by.notna()
+    hit = revisions.replaced_rows(rows, replaced)
     return status.mask(hit, DIGANTI), note.mask(hit, "Diganti revisi: " + by)
 
 

@@ -38,15 +38,13 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from pipeline.deliver import folder_name
 from pipeline.instansi import Instansi, Person
 from pipeline.profiles import KARTU_KLASIKAL, KARTU_NON_KLASIKAL
-from pipeline.terms import UNKNOWN_OPD
+from pipeline.terms import MONTH_NAMES, UNKNOWN_OPD
 from pipeline.workers import Piece
 
 # Streams deflated only, not also ASCII85-encoded for 7-bit mail (reportlab's default): a page takes 10% less
 # time and a file 12% less room, and renders the same.
 rl_config.useA85 = 0
 FONT, BOLD = "RekapJP-Vera", "RekapJP-VeraBd"
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")  # fmt: skip
 KARTU_TITLE = "KARTU PENGENDALIAN PEMENUHAN 20 JP PENGEMBANGAN KOMPETENSI DALAM 1 TAHUN"
 CERTIFICATE_TITLE = "SERTIFIKAT"
 # Lampiran III names the last column of each group "Dan lain-lain"
@@ -68,7 +66,7 @@ class Letter:
 
 
 def indonesian_date(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 @functools.cache

@@ -274,9 +274,26 @@ _RULES = [
         "SUBMISSION_SUPERSEDED",
         "Diganti berkas revisi",
         PERINGATAN,
-        "Berkas ini versi lama dan diganti oleh revisinya {quoted} ({detail}); semua barisnya berstatus "
-        "Diganti Revisi, 0 JP.",
+        "Berkas ini versi lama dan diganti oleh revisinya {quoted} untuk {detail}; baris berkas ini pada "
+        "bulan-bulan itu berstatus Diganti Revisi, 0 JP.",
         "Bila keputusan ini keliru, keluarkan berkas yang tidak berlaku dari folder masukan lalu jalankan ulang.",
+        False,
+    ),
+    Rule(
+        "SUBMISSION_PARTLY_KEPT",
+        "Versi lama tetap dihitung sebagian",
+        PERINGATAN,
+        "Revisinya {quoted} tidak mencakup {detail}: baris berkas ini pada bulan-bulan itu tetap dihitung.",
+        "Tidak perlu tindakan bila revisi memang hanya untuk sebagian tahun. Bila revisi menggantikan seluruh "
+        "tahun, isi Periode di sheet Identitas revisi (mis. 'Januari–Desember 2025') lalu kirim kembali.",
+        False,
+    ),
+    Rule(
+        "PERIOD_UNKNOWN",
+        "Periode tidak dikenali",
+        PERINGATAN,
+        "Periode {quoted} di sheet Identitas tidak dikenali; periode berkas diambil dari tanggal sesinya.",
+        "Tulis Periode seperti 'Januari–Desember 2025', 'Semester II 2025' atau 'Juli–Desember 2025'.",
         False,
     ),
 ]

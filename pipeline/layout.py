@@ -206,10 +206,12 @@ GENERIC_RECIPIENT = {
 
 IDENTITAS_FIELDS = [
     Field("opd", "Perangkat Daerah", ("opd", "nama perangkat daerah", "instansi", "skpd", "nama opd")),
-    Field("tahun", "Tahun", ("tahun laporan", "periode", "tahun anggaran")),
+    Field("tahun", "Tahun", ("tahun laporan", "tahun anggaran")),
     Field(
         "tanggal_penyerahan", "Tanggal Penyerahan", ("tanggal laporan", "tanggal pengiriman", "tanggal kirim")
     ),
+    # optional: the months the file reports ("Semester II 2025"); a revision replaces an older version there
+    Field("periode", "Periode", ("periode laporan", "masa laporan", "bulan laporan")),
     Field("nama_pengelola", "Nama Pengelola SDM", ("pengelola sdm", "nama pengelola", "nama petugas")),
     Field("nip_pengelola", "NIP Pengelola SDM", ("nip pengelola", "nip petugas")),
 ]

@@ -28,7 +28,10 @@ def input_entries(
     by_rel = {w.rel: w for w in workbooks}
     rows = acts.groupby("file").size()
     rejected = acts[acts["status"].eq(DITOLAK)].groupby("file").size()
-    superseded_by = dict(zip(replaced["file"], replaced["final"], strict=True))
+    superseded_by = {
+        f: f"superseded by {final}" if not kept else f"partly superseded by {final}"
+        for f, final, kept in zip(replaced["file"], replaced["final"], replaced["kept"], strict=True)
+    }
     entries = []
     for f in files:
         book = by_rel.get(f.rel)
@@ -50,13 +53,14 @@ def input_entries(
 
 
 def _input_status(f: InputFile, book: WorkbookData | None, superseded_by: str | None) -> str:
+    """skipped, unreadable, read, or what a revision did to it ("superseded by x", "partly superseded by x")."""
     if f.own_output:
         return "skipped: output of rekap-jp"
     if book is None:
         return "skipped"
     if not book.readable:
         return "unreadable"
-    return f"superseded by {superseded_by}" if superseded_by else "read"
+    return superseded_by or "read"
 
 
 def build_manifest(

@@ -26,21 +26,35 @@ from pipeline.excel import zip_member
 from pipeline.findings import KESALAHAN, PERINGATAN
 from pipeline.read import csv_rows, csv_sheet_name
 from pipeline.write import FIXED_CREATED, atomic_path
-from pipeline.xlsxpatch import FILL_RGB, ZIP_TIME, Mark, PatchUnsupported, anchor_marks, mark_xlsx
+from pipeline.xlsxpatch import AUTHOR, FILL_RGB, ZIP_TIME, Mark, PatchUnsupported, anchor_marks, mark_xlsx
 
 FILLS = {
     level: PatternFill(fill_type="solid", start_color=rgb, end_color=rgb) for level, rgb in FILL_RGB.items()
 }
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_COMMENTS_PART = re.compile(r"xl/(?:comments/)?comments?[^/]*\.xml")  # Excel's, ours and openpyxl's
+_AUTHORS_BYTES = 1 << 16  # the authors list opens a comments part
+
+
+MARKED_SUFFIX = "_ditandai"  # a marked copy's name: <stem>_ditandai.xlsx
+
+
+def marked_stem(stem: str) -> str:
+    """The marked copy's stem: a returned marked copy keeps its name (x_ditandai, not x_ditandai_ditandai)."""
+    base = stem
+    while base.casefold().endswith(MARKED_SUFFIX) and len(base) > len(MARKED_SUFFIX):
+        base = base[: -len(MARKED_SUFFIX)]
+    return base + MARKED_SUFFIX
 
 
 def write_marked_copy(
     source: Path, target: Path, report: pd.DataFrame, header_rows: dict[str, int] | None = None
 ) -> None:
     """`report` holds this file's findings in report form (Sheet, Baris, Kolom, Tingkat, Kode, Pesan,
-    Saran Perbaikan); `header_rows` the header row of each sheet read (for findings about a missing column)."""
+    Saran Perbaikan); `header_rows` the header row of each sheet read (for findings about a missing column).
+    A workbook an earlier round marked (sent back by the OPD) loses those marks first: openpyxl's route."""
     marks = cell_marks(report, header_rows or {})
-    if source.suffix.lower() == ".xlsx":
+    if source.suffix.lower() == ".xlsx" and not was_marked(source):
         try:
             with atomic_path(target) as temp:
                 mark_xlsx(source, temp, marks)
@@ -91,8 +105,43 @@ def _missing_column_cells(missing: pd.DataFrame, header_rows: dict[str, int]) ->
     )
 
 
+def was_marked(source: Path) -> bool:
+    """A copy this program marked and the OPD sent back: named so, or holding a comment by rekap-jp."""
+    if source.stem.casefold().endswith(MARKED_SUFFIX):
+        return True
+    if source.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    needle = f"<author>{AUTHOR}</author>".encode()
+    try:
+        with zipfile.ZipFile(source) as archive:
+            parts = [i for i in archive.infolist() if _COMMENTS_PART.fullmatch(i.filename)]
+            return any(needle in _head(archive, info) for info in parts)
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    with archive.open(info) as part:
+        return part.read(_AUTHORS_BYTES)
+
+
+def clear_marks(book: Workbook) -> None:
+    """Take an earlier round's marks off: comments by rekap-jp and cells filled with rekap-jp's two fills.
+    The OPD's own comments and fills of other colours stay."""
+    ours = set(FILL_RGB.values())
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.comment is not None and cell.comment.author == AUTHOR:
+                    cell.comment = None
+                if cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb in ours:
+                    cell.fill = PatternFill(fill_type=None)
+
+
 def _mark_with_openpyxl(source: Path, target: Path, marks: list[Mark]) -> None:
     book = _load(source)
+    if was_marked(source):
+        clear_marks(book)
     for sheet in book.worksheets:
         ranges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
         others = [m for m in marks if m.sheet != sheet.title]
@@ -102,7 +151,7 @@ def _mark_with_openpyxl(source: Path, target: Path, marks: list[Mark]) -> None:
             continue
         cell = book[mark.sheet][f"{mark.column}{mark.row}"]
         cell.fill = FILLS[mark.level]
-        comment = Comment(mark.text, "rekap-jp")
+        comment = Comment(mark.text, AUTHOR)
         comment.width, comment.height = 320, 60 + len(mark.text) // 3
         cell.comment = comment
     book.properties.created = FIXED_CREATED

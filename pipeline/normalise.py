@@ -95,7 +95,9 @@ class Batch:
     assessments: pd.DataFrame
     roster: pd.DataFrame | None
     layout: pd.DataFrame  # file, sheet, field, letter, header, header_row
-    submissions: pd.DataFrame  # per workbook: file, opd, submitted, mtime, sha256, tahun, roster_only
+    submissions: (
+        pd.DataFrame
+    )  # per workbook: file, opd, submitted, mtime, sha256, tahun, periode, roster_only
     file_findings: list[dict[str, object]]
     workbooks: list[WorkbookData]
 
@@ -388,7 +390,8 @@ _BKPSDM_KINDS = (layout.ROSTER, layout.PETA_UNOR)  # sheets of BKPSDM's own file
 
 
 def submissions_of(workbooks: list[WorkbookData]) -> pd.DataFrame:
-    """One row per workbook: file, opd (and where it came from), submitted, mtime, tahun, roster_only."""
+    """One row per workbook: file, opd (and where it came from), submitted, mtime, tahun, periode (as typed),
+    roster_only."""
     return pd.DataFrame(
         {
             "file": [b.rel for b in workbooks],
@@ -400,6 +403,7 @@ def submissions_of(workbooks: list[WorkbookData]) -> pd.DataFrame:
             "mtime": [b.mtime for b in workbooks],
             "sha256": [b.sha256 for b in workbooks],
             "tahun": parse_number(pd.Series([b.identitas.get("tahun", "") for b in workbooks], dtype=object)),
+            "periode": [clean_scalar(b.identitas.get("periode", "")) for b in workbooks],
             "roster_only": [bool(b.sheets) and all(s.kind in _BKPSDM_KINDS for s in b.sheets) for b in workbooks],
         }
     )  # fmt: skip

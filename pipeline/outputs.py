@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from pipeline.discover import InputFile
 from pipeline.excel import MAX_ROWS
 from pipeline.findings import REPORT_COLUMNS, RULES
 from pipeline.layout import SCORE_FIELDS, score_note
-from pipeline.mark import write_marked_copy
+from pipeline.mark import MARKED_SUFFIX, marked_stem, write_marked_copy
 from pipeline.profiles import Profile
 from pipeline.summarise import DETAIL_COLUMNS, Tables
 from pipeline.terms import REPORT_ORDER, STATUS_KEYS, TERPENUHI
@@ -209,6 +210,16 @@ def report_stems(files: list[InputFile]) -> dict[str, str]:
     return out
 
 
+def marked_names(stems: dict[str, str]) -> dict[str, str]:
+    """The marked copy's file name per input: <stem>_ditandai.xlsx, a returned marked copy keeping its own
+    name; where two inputs would share one (x.xlsx beside a returned x_ditandai.xlsx), each its stem's."""
+    wanted = {rel: marked_stem(stem) for rel, stem in stems.items()}
+    shared = {name for name, n in Counter(wanted.values()).items() if n > 1}
+    return {
+        rel: f"{stems[rel] + MARKED_SUFFIX if name in shared else name}.xlsx" for rel, name in wanted.items()
+    }
+
+
 def validation_pieces(
     output: Path, report: pd.DataFrame, files: list[InputFile], sources: dict[str, dict[str, int]],
     year: int, subfolder: str = "validasi",
@@ -221,6 +232,7 @@ def validation_pieces(
     made = ValidationFiles(written=[summary])
     pieces = [Piece(write_findings_report, (summary, report, f"Ringkasan Validasi {year}"))]
     stems = report_stems(files)
+    marked_as = marked_names(stems)
     # split in one pass, not one full comparison per file
     per_file = {str(rel): rows for rel, rows in report.groupby("File", sort=False)}
     for f in files:
@@ -230,7 +242,7 @@ def validation_pieces(
         made.reports[f.rel] = folder / f"{stems[f.rel]}_validasi.xlsx"
         to_mark = own[own["Baris"].gt(0)]  # a finding about a whole file or sheet marks no cell
         if len(to_mark) and f.rel in sources:
-            made.marked[f.rel] = folder / f"{stems[f.rel]}_ditandai.xlsx"
+            made.marked[f.rel] = folder / marked_as[f.rel]
         marking = (f.path, made.marked[f.rel], to_mark, sources[f.rel]) if f.rel in made.marked else None
         pieces.append(Piece(write_file_validation, (made.reports[f.rel], own, f"Validasi {f.rel}", marking)))
     made.written += [*made.reports.values(), *made.marked.values()]

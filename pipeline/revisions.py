@@ -3,8 +3,12 @@
 Two files of one OPD are two versions of one submission when at least half of the session keys of the
 smaller one also occur in the other. Of two versions the newer wins: the later Tanggal Penyerahan; when
 missing or equal, the file whose name marks a revision; else the later modification time; else, as a last
-tie-break that keeps the run deterministic, the file whose path sorts last. Pure functions over small
-per-file tables: the number of files, not rows, drives the loops here.
+tie-break that keeps the run deterministic, the file whose path sorts last.
+
+The newer version wins for the period it covers, not for the whole year: the months Identitas › Periode
+states, else the months its session dates span. An older version's rows in the months its newer versions
+cover are replaced; its rows in other months still count (a semester-2 file does not wipe January-June).
+Pure functions over small per-file tables: the number of files, not rows, drives the loops here.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.findings import FINDING_COLUMNS, file_finding
+from pipeline.periods import Period, months_between, months_of, parse_period, say_months, span
 
 VERSION_SHARE = 0.5  # share of the smaller file's session keys that makes two files versions of one
 
@@ -87,11 +92,45 @@ def are_versions(keys_a: set[str], keys_b: set[str]) -> bool:
     return smaller > 0 and len(keys_a & keys_b) >= VERSION_SHARE * smaller
 
 
-def resolve(files: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
-    """One row per superseded file: file, replaced_by (the direct newer version), rule, final (newest).
+@dataclass(frozen=True)
+class Coverage:
+    """What a file says of its period: the months Identitas › Periode states (None when it states none
+    understood), and the months from its first to its last session in the report year."""
+
+    stated: Period | None
+    dates: Period
+
+    def over(self, older: Coverage) -> Period:
+        """The months this file, as a newer version, replaces of `older`: those stated; else from its own
+        first session's month to the later of its last and the older version's last (a revision that
+        drops the last sessions of a year still replaces them; a file of July-December leaves January-June
+        to the older version)."""
+        if self.stated is not None:
+            return self.stated
+        if not self.dates:
+            return frozenset()
+        return months_between(min(self.dates), max(self.dates | older.dates))
+
+
+def file_periods(files: pd.DataFrame, rows: pd.DataFrame, year: int) -> dict[str, Coverage]:
+    """Each file's Coverage: its Identitas › Periode when understood, and the span of its session dates in
+    the report year (all its dates when none is in that year). `files`: file, periode; `rows`: file, tanggal."""
+    dated = rows.loc[rows["tanggal"].notna(), ["file", "tanggal"]]
+    spans = {str(f): span(d) for f, d in dated.groupby("file", sort=False)["tanggal"]}
+    in_year = dated[dated["tanggal"].dt.year.eq(year)]
+    spans.update({str(f): span(d) for f, d in in_year.groupby("file", sort=False)["tanggal"]})
+    return {
+        str(file): Coverage(parse_period(text, year) if text else None, spans.get(str(file), frozenset()))
+        for file, text in zip(files["file"], files["periode"], strict=True)
+    }
+
+
+def resolve(files: pd.DataFrame, keys: pd.DataFrame, periods: dict[str, Coverage]) -> pd.DataFrame:
+    """One row per file a newer version replaces for some months: file, replaced_by (the direct newer
+    version), rule, final (the newest), covered (the months its newer versions cover, a frozenset).
 
     `files`: file, opd, submitted (datetime or NaT), mtime, sha256. `keys`: file, key (a session key per row).
-    """
+    `periods`: what each file says of its period (file_periods)."""
     key_sets = {str(f): set(k.to_numpy()) for f, k in keys.groupby("file", sort=False)["key"]}
     versions = {
         str(f): FileVersion(
@@ -102,19 +141,27 @@ def resolve(files: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
         )
     }
     replaced: dict[str, tuple[str, str]] = {}
+    newer_of: dict[str, list[str]] = {}
     for _, group in files.groupby(files["opd"].map(group_key), sort=True):
-        replaced.update(_resolve_group(sorted(group["file"]), versions, key_sets))
+        newer_of.update(_newer_versions(sorted(group["file"]), versions, key_sets))
+    for loser, candidates in newer_of.items():
+        best = versions[candidates[0]]
+        for other in candidates[1:]:
+            best, _ = newer(best, versions[other])
+        replaced[loser] = (best.file, newer(versions[loser], best)[1])
     rows = [
-        {"file": f, "replaced_by": by, "rule": rule, "final": _final(f, replaced)}
+        {"file": f, "replaced_by": by, "rule": rule, "final": _final(f, replaced),
+         "covered": _covered(f, newer_of, periods, frozenset({f}))}
         for f, (by, rule) in sorted(replaced.items())
-    ]
-    return pd.DataFrame(rows, columns=["file", "replaced_by", "rule", "final"])
+    ]  # fmt: skip
+    out = pd.DataFrame(rows, columns=["file", "replaced_by", "rule", "final", "covered"])
+    return out[out["covered"].map(len).gt(0)].reset_index(drop=True)
 
 
-def _resolve_group(
+def _newer_versions(
     names: list[str], versions: dict[str, FileVersion], key_sets: dict[str, set[str]]
-) -> dict[str, tuple[str, str]]:
-    """file -> (the newest of its newer versions, the rule that put it above the file)."""
+) -> dict[str, list[str]]:
+    """file -> the files that are newer versions of it (sharing enough session keys)."""
     newer_of: dict[str, list[str]] = {}
     for a, b in itertools.combinations(names, 2):
         if not are_versions(key_sets.get(a, set()), key_sets.get(b, set())):
@@ -122,13 +169,21 @@ def _resolve_group(
         win, _ = newer(versions[a], versions[b])
         loser = b if win.file == a else a
         newer_of.setdefault(loser, []).append(win.file)
-    out = {}
-    for loser, candidates in newer_of.items():
-        best = versions[candidates[0]]
-        for other in candidates[1:]:
-            best, _ = newer(best, versions[other])
-        out[loser] = (best.file, newer(versions[loser], best)[1])
-    return out
+    return newer_of
+
+
+def _covered(
+    file: str, newer_of: dict[str, list[str]], periods: dict[str, Coverage], seen: frozenset[str]
+) -> Period:
+    """The months some newer version of `file` replaces, its own newer versions' included: what a newer
+    version replaces, a still newer one replaces too."""
+    none = Coverage(None, frozenset())
+    months: set[int] = set()
+    for other in newer_of.get(file, []):
+        if other not in seen:
+            months |= periods.get(other, none).over(periods.get(file, none))
+            months |= _covered(other, newer_of, periods, seen | {other})
+    return frozenset(months)
 
 
 def _final(file: str, replaced: dict[str, tuple[str, str]]) -> str:
@@ -141,12 +196,43 @@ def _final(file: str, replaced: dict[str, tuple[str, str]]) -> str:
     return current
 
 
+def replaced_rows(rows: pd.DataFrame, replaced: pd.DataFrame) -> pd.Series:
+    """Which rows a newer version replaces: a row of an older version dated in a month its newer versions
+    cover, or not dated at all (it cannot be placed outside them). `rows`: file, tanggal."""
+    hit = pd.Series(False, index=rows.index)
+    if not len(replaced):
+        return hit
+    month = months_of(rows["tanggal"])
+    for file, covered in zip(replaced["file"], replaced["covered"], strict=True):
+        own = rows["file"].eq(file).to_numpy()
+        hit |= own & (month.isna() | month.isin(list(covered))).to_numpy()
+    return hit
+
+
+def still_counting(rows: pd.DataFrame, replaced: pd.DataFrame, hit: pd.Series) -> pd.Series:
+    """Per older version (index: file), the months of its rows no newer version replaces."""
+    kept = rows.loc[~hit & rows["file"].isin(replaced["file"]), ["file", "tanggal"]]
+    months = kept.assign(month=months_of(kept["tanggal"])).dropna(subset=["month"])
+    found = {str(f): frozenset(int(x) for x in m) for f, m in months.groupby("file")["month"]}
+    return pd.Series(
+        [found.get(f, frozenset()) for f in replaced["file"]], index=replaced.index, dtype=object
+    )
+
+
 def superseded_findings(replaced: pd.DataFrame) -> pd.DataFrame:
-    """One SUBMISSION_SUPERSEDED per older version: the file that replaced it and the rule that decided."""
+    """One SUBMISSION_SUPERSEDED per older version (the file that replaced it, for which months, and the rule
+    that decided) and, when some of its months still count, one SUBMISSION_PARTLY_KEPT naming them.
+    `replaced`: resolve's columns and `kept` (still_counting)."""
     rows = []
-    for file, by, rule, final in zip(
-        replaced["file"], replaced["replaced_by"], replaced["rule"], replaced["final"], strict=True
-    ):
-        detail = str(rule) if final == by else f"{rule}; berkas itu kemudian diganti oleh '{final}'"
+    for file, by, rule, final, covered, kept in zip(
+        replaced["file"], replaced["replaced_by"], replaced["rule"], replaced["final"],
+        replaced["covered"], replaced["kept"], strict=True,
+    ):  # fmt: skip
+        chain = "" if final == by else f"; berkas itu kemudian diganti oleh '{final}'"
+        detail = f"{say_months(covered)} ({rule}{chain})"
         rows.append({**file_finding(str(file), "SUBMISSION_SUPERSEDED", detail), "value": str(by)})
+        if kept:
+            rows.append(
+                {**file_finding(str(file), "SUBMISSION_PARTLY_KEPT", say_months(kept)), "value": str(by)}
+            )
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

@@ -470,8 +470,11 @@ class Written:
         return found
 
     def _submissions(self) -> pd.DataFrame:
-        subs = self.batch.submissions
-        return subs.assign(superseded=subs["file"].isin(self.computed.replaced["file"]))
+        subs, replaced = self.batch.submissions, self.computed.replaced
+        whole = replaced.loc[
+            replaced["kept"].map(len).eq(0), "file"
+        ]  # a version still counting goes back too
+        return subs.assign(superseded=subs["file"].isin(whole))
 
 
 def _or_dash(value: int | None) -> str:

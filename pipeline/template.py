@@ -18,6 +18,8 @@ PETUNJUK = [
     "Petunjuk Pengisian Laporan Coaching dan Mentoring",
     "",
     "1. Isi sheet Identitas: nama Perangkat Daerah, tahun laporan, tanggal penyerahan, serta nama dan NIP pengelola SDM.",
+    "   Periode diisi bila berkas hanya memuat sebagian tahun (mis. 'Semester II 2025' atau 'Juli–Desember 2025'):",
+    "   berkas ini lalu hanya menggantikan kiriman sebelumnya untuk bulan-bulan itu.",
     "2. Satu baris = satu kali sesi coaching/mentoring. Jangan menggabungkan beberapa sesi dalam satu baris.",
     "3. NIP ditulis lengkap 18 digit sebagai teks (kolom NIP sudah berformat Teks). Jangan menyalin NIP sebagai angka:",
     "   Excel hanya menyimpan 15 digit angka sehingga 3 digit terakhir NIP hilang.",

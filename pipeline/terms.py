@@ -26,6 +26,10 @@ STATUSES = tuple(STATUS_KEYS)
 # The order the summary table, the Ringkasan and the manifest list them (the order they were first shown).
 REPORT_ORDER = (DIHITUNG, MELEBIHI, DUPLIKAT, LUAR_PERIODE, DITOLAK, DIGANTI)
 
+# The months as Indonesian letters and reports write them ("15 Januari 2026", "Juli–Desember 2025").
+MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+               "November", "Desember")  # fmt: skip
+
 # Evaluation rows (Evaluasi Coaching, Penilaian Mentor) carry no JP: they are accepted or not, and why not.
 DITERIMA = "Diterima"
 EVALUATION_KEYS = {DITERIMA: "accepted", DITOLAK: "rejected", DUPLIKAT: "duplicate", DIGANTI: "superseded"}

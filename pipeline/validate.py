@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from pipeline import layout
-from pipeline.findings import cell_findings, concat_findings, file_finding
+from pipeline.findings import FINDING_COLUMNS, cell_findings, concat_findings, file_finding
 from pipeline.frames import is_in
 from pipeline.normalise import Batch, asn_status, name_key, pppk_nip
+from pipeline.periods import parse_period
 from pipeline.profiles import SESSION_ACTIVITIES, Profile
 from pipeline.roster import unmapped
 from schemas import failure_findings, nip_text_schema, score_schema
@@ -33,6 +34,7 @@ def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.Da
         check_mentor_junior(acts),
         check_evidence(acts),
         check_late_report(acts, profile),
+        check_period(batch.submissions, year),
     ]
     if roster_nips is not None:
         parts += check_not_in_roster(acts, roster_nips)
@@ -249,6 +251,16 @@ def check_late_report(acts: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     rows = acts[late]
     detail = _dmy(rows["submitted"]) + f", lebih dari {profile.report_deadline_months} bulan"
     return cell_findings(rows, "tanggal", "LATE_REPORT", _dmy(rows["tanggal"]), detail)
+
+
+def check_period(submissions: pd.DataFrame, year: int) -> pd.DataFrame:
+    """PERIOD_UNKNOWN for an Identitas › Periode that names no months understood (the span is used)."""
+    unknown = [
+        {**file_finding(str(f), "PERIOD_UNKNOWN", sheet=layout.SHEET_NAMES[layout.IDENTITAS]), "value": text}
+        for f, text in zip(submissions["file"], submissions["periode"], strict=True)
+        if text and parse_period(text, year) is None
+    ]
+    return pd.DataFrame(unknown, columns=FINDING_COLUMNS)
 
 
 def check_pppk_recipient(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:

@@ -30,6 +30,7 @@ REL_VML = NS_REL + "/vmlDrawing"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 FILL_RGB = {"Kesalahan": "FFFF9999", "Peringatan": "FFFFFF99"}
+AUTHOR = "rekap-jp"  # the author of every comment this program writes: how a later round knows its marks
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 _AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
                  "tableParts", "extLst")  # fmt: skip
@@ -351,7 +352,7 @@ def _comments_xml(marks: list[Mark]) -> bytes:
     )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<comments xmlns="{NS_MAIN}"><authors><author>rekap-jp</author></authors>'
+        f'<comments xmlns="{NS_MAIN}"><authors><author>{AUTHOR}</author></authors>'
         f"<commentList>{items}</commentList></comments>"
     ).encode()
 

@@ -41,10 +41,11 @@ def submission(
     profile: str = "nganjuk-2025",
     year: int = 2025,
     submitted: dt.date | None = None,
+    periode: str | None = None,
     **rows: Any,
 ) -> Path:
     path = folder / name
-    identitas = {"opd": opd, "tahun": year, "tanggal_penyerahan": submitted}
+    identitas = {"opd": opd, "tahun": year, "tanggal_penyerahan": submitted, "periode": periode}
     write_template(path, load_profile(profile), identitas, rows)
     return path
 

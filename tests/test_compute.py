@@ -1,6 +1,7 @@
 """Pure compute stage: conversion table per profile and invariants (Hypothesis)."""
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.compute import DIHITUNG, assign_status, convert_jp, reconciliation
 from pipeline.findings import empty_findings
+from pipeline.periods import month_index, months_between
 from pipeline.profiles import load_profile
 
 NIPS = ["198503122010012004", "199001152015031002", "198807072012121001"]
@@ -183,8 +185,15 @@ def sessions(data) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_every_row_ends_in_exactly_one_place_and_the_cap_holds(data, profile_id, b_replaces_a):
     profile = load_profile(profile_id)
     frame, findings = sessions(data)
+    every_month = months_between(month_index(2024, 11), month_index(2026, 2))  # the rows' whole range
     replaced = pd.DataFrame(
-        {"file": ["a.xlsx"], "replaced_by": ["b.xlsx"], "rule": ["x"], "final": ["b.xlsx"]}
+        {
+            "file": ["a.xlsx"],
+            "replaced_by": ["b.xlsx"],
+            "rule": ["x"],
+            "final": ["b.xlsx"],
+            "covered": [every_month],
+        }
     ).iloc[: int(b_replaces_a)]
     result, _ = assign_status(frame, findings, profile, 2025, replaced)
     counts = result["status"].value_counts()
@@ -274,3 +283,76 @@ def test_is_in_matches_exact_text_and_an_empty_cell_only_an_empty_one(values, am
     expected = [v in among if v is not None else None in among for v in values]
     assert found.tolist() == expected
     assert found.index.equals(column.index) and found.dtype == bool
+
+
+# One OPD's year, sent in rounds: cut at month boundaries into chunks; each round sends its chunk ("since the
+# last time"), everything so far ("cumulative"), or its chunk with the previous chunk's last month again.
+year_sessions = st.lists(
+    st.tuples(
+        st.sampled_from(NIPS), st.sampled_from(COACHES), st.dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    ),
+    min_size=1,
+    max_size=30,
+)
+rounds = st.tuples(
+    year_sessions,
+    st.lists(st.integers(2, 12), max_size=3, unique=True).map(sorted),
+    st.lists(st.sampled_from(["since", "cumulative", "repeat"]), min_size=4, max_size=4),
+    st.lists(st.booleans(), min_size=4, max_size=4),
+)
+
+
+def _sent_in_rounds(data, cuts, modes, stated):
+    """(file name, Periode as typed, its rows) per round, oldest first."""
+    from pipeline.periods import say_months
+
+    bounds = [1, *cuts, 13]
+    chunks = [[s for s in data if lo <= s[2].month < hi] for lo, hi in itertools.pairwise(bounds)]
+    sent = []
+    for i, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+        mode = modes[i] if i else "since"
+        first = 1 if mode == "cumulative" else lo
+        if mode == "repeat" and i:
+            first = hi_prev = bounds[i] - 1
+            rows = [s for s in chunks[i - 1] if s[2].month == hi_prev] + chunks[i]
+        else:
+            rows = [s for c in chunks[: i + 1] for s in c] if mode == "cumulative" else chunks[i]
+        period = say_months(months_between(month_index(2025, first), month_index(2025, hi - 1)))
+        sent.append((f"r{i + 1}.xlsx", period if stated[i] else "", rows))
+    return sent
+
+
+def _counted_jp(sent, profile):
+    from pipeline.compute import session_keys
+    from pipeline.revisions import file_periods, resolve
+
+    data = [("coaching", nip, coach, day, False, name) for name, _, rows in sent for nip, coach, day in rows]
+    if not data:
+        return {}
+    frame, findings = sessions(data)
+    files = pd.DataFrame(
+        {
+            "file": [name for name, _, _ in sent],
+            "periode": [period for _, period, _ in sent],
+            "opd": "Dinas Kesehatan",
+            "submitted": [pd.Timestamp(2026, 1, i + 1) for i in range(len(sent))],
+            "mtime": 0.0,
+            "sha256": [name for name, _, _ in sent],
+        }
+    )
+    replaced = resolve(files, session_keys(frame), file_periods(files, frame, 2025))
+    result, _ = assign_status(frame, findings, profile, 2025, replaced)
+    counted = result[result["status"].eq(DIHITUNG)]
+    return counted.groupby("nip_penerima")["jp"].sum().to_dict()
+
+
+@settings(max_examples=60, deadline=None)
+@given(rounds)
+def test_any_split_into_rounds_counts_as_one_file_of_the_union(case):
+    """Issue 22: for any split of one OPD's sessions into files sent in rounds (a chunk, the year so far, a
+    chunk with the month before it again; a Periode stated or not), the final figures are those of one file
+    holding the union."""
+    data, cuts, modes, stated = case
+    profile = load_profile("nganjuk-2025")
+    union = _counted_jp([("all.xlsx", "", data)], profile)
+    assert _counted_jp(_sent_in_rounds(data, cuts, modes, stated), profile) == union

@@ -78,8 +78,8 @@ def test_a_revision_supersedes_the_original_by_its_name(folders):
     finding = superseded_finding(result, "dinkes.xlsx")
     assert finding["Tingkat"] == "Peringatan"
     assert finding["Pesan"] == (
-        "Berkas ini versi lama dan diganti oleh revisinya 'dinkes_revisi.xlsx' (nama berkas menandai revisi); "
-        "semua barisnya berstatus Diganti Revisi, 0 JP."
+        "Berkas ini versi lama dan diganti oleh revisinya 'dinkes_revisi.xlsx' untuk Januari–Maret 2025 (nama "
+        "berkas menandai revisi); baris berkas ini pada bulan-bulan itu berstatus Diganti Revisi, 0 JP."
     )
     assert finding["Saran Perbaikan"] == (
         "Bila keputusan ini keliru, keluarkan berkas yang tidak berlaku dari folder masukan lalu jalankan ulang."
@@ -96,8 +96,9 @@ def test_the_later_tanggal_penyerahan_wins_over_the_name(folders):
     result = rekap(inp, out)
     assert result.reconciliation["superseded"] == 2 and result.reconciliation["counted"] == 3
     assert superseded_finding(result, "dinkes_revisi.xlsx")["Pesan"] == (
-        "Berkas ini versi lama dan diganti oleh revisinya 'dinkes.xlsx' (Tanggal Penyerahan lebih baru: "
-        "05/01/2026 dibanding 01/12/2025); semua barisnya berstatus Diganti Revisi, 0 JP."
+        "Berkas ini versi lama dan diganti oleh revisinya 'dinkes.xlsx' untuk Januari–Maret 2025 (Tanggal "
+        "Penyerahan lebih baru: 05/01/2026 dibanding 01/12/2025); baris berkas ini pada bulan-bulan itu "
+        "berstatus Diganti Revisi, 0 JP."
     )
 
 
@@ -382,8 +383,8 @@ def test_the_same_workbook_read_twice_counts_once(folders):
     assert twice.reconciliation["counted"] == once.reconciliation["counted"] == 3
     assert twice.evaluations["accepted"] == 1
     assert superseded_finding(twice, "salinan/dinkes.xlsx")["Pesan"] == (
-        "Berkas ini versi lama dan diganti oleh revisinya 'dinkes.xlsx' (isi berkas sama persis (salinan)); "
-        "semua barisnya berstatus Diganti Revisi, 0 JP."
+        "Berkas ini versi lama dan diganti oleh revisinya 'dinkes.xlsx' untuk Januari–Maret 2025 (isi berkas "
+        "sama persis (salinan)); baris berkas ini pada bulan-bulan itu berstatus Diganti Revisi, 0 JP."
     )
     coach = sheet_rows(out / "rekap_2025.xlsx", "Evaluasi Coach")[0]
     assert (coach["Jumlah Sesi"], coach["Jumlah Evaluasi"]) == (3, 1)

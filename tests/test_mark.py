@@ -149,3 +149,75 @@ def test_cells_are_restyled_by_their_tag_whatever_text_or_spacing_the_row_has():
         '<row r="6"><c r="A6" t="inlineStr"><is><t> spans="9"</t></is></c><c r="B6" s="9"/><c r="E6" s="1"/></row>'
         '<row r="7"><c r="A7" s="9"/></row></sheetData></worksheet>'
     )
+
+
+@pytest.mark.parametrize(
+    ("stem", "marked"),
+    [("dinkes", "dinkes_ditandai"), ("dinkes_ditandai", "dinkes_ditandai"),
+     ("dinkes_DITANDAI_ditandai", "dinkes_ditandai"), ("_ditandai", "_ditandai_ditandai")],
+)  # fmt: skip
+def test_a_returned_marked_copy_keeps_its_name(stem, marked):
+    assert mark.marked_stem(stem) == marked
+
+
+def test_marked_names_never_collide_in_validasi():
+    from pipeline.outputs import marked_names
+
+    assert marked_names({"x.xlsx": "x", "y_ditandai.xlsx": "y_ditandai"}) == {
+        "x.xlsx": "x_ditandai.xlsx",
+        "y_ditandai.xlsx": "y_ditandai.xlsx",
+    }
+    # the original beside its returned marked copy: each keeps its own stem
+    assert marked_names({"x.xlsx": "x", "x_ditandai.xlsx": "x_ditandai"}) == {
+        "x.xlsx": "x_ditandai.xlsx",
+        "x_ditandai.xlsx": "x_ditandai_ditandai.xlsx",
+    }
+
+
+def _own_marks(tmp_path):
+    """A submission with the OPD's own comment and fill, then marked once by this program."""
+    source = submission(
+        tmp_path, "opd.xlsx", coaching=[coaching_row(D(2025, 3, 3)), coaching_row(D(2025, 3, 4))]
+    )
+    book = openpyxl.load_workbook(source)
+    book["Coaching"]["I2"].comment = Comment("catatan OPD", "Bu Sari")
+    book["Coaching"]["I3"].fill = openpyxl.styles.PatternFill(
+        "solid", start_color="FF00B0F0", end_color="FF00B0F0"
+    )
+    book.save(source)
+    first = tmp_path / "opd_ditandai.xlsx"
+    mark.write_marked_copy(
+        source,
+        first,
+        report([("Coaching", 2, "C", "Kesalahan", "NIP_FORMAT"), ("Coaching", 3, "B", "Peringatan", "X")]),
+    )
+    return first
+
+
+def test_a_workbook_this_program_marked_is_known_by_its_comments_or_its_name(tmp_path):
+    first = _own_marks(tmp_path)
+    renamed = tmp_path / "kiriman.xlsx"
+    renamed.write_bytes(first.read_bytes())
+    assert mark.was_marked(renamed)
+    assert mark.was_marked(tmp_path / "apa_saja_Ditandai.xlsx")
+    assert not mark.was_marked(tmp_path / "opd.xlsx")
+
+
+def test_a_returned_marked_copy_loses_last_rounds_marks_and_keeps_the_opds_own(tmp_path):
+    first = _own_marks(tmp_path)
+    returned = tmp_path / "kiriman.xlsx"
+    returned.write_bytes(first.read_bytes())
+    target = tmp_path / "baru.xlsx"
+    mark.write_marked_copy(returned, target, report([("Coaching", 3, "D", "Kesalahan", "NIP_FORMAT")]))
+    book = openpyxl.load_workbook(target)
+    ws = book["Coaching"]
+    comments = {
+        c.coordinate: (c.comment.author, c.comment.text) for row in ws.iter_rows() for c in row if c.comment
+    }
+    assert comments == {
+        "I2": ("Bu Sari", "catatan OPD"),
+        "D3": ("rekap-jp", "pesan NIP_FORMAT\nSaran: saran NIP_FORMAT"),
+    }
+    assert ws["C2"].fill.fill_type is None and ws["B3"].fill.fill_type is None  # last round's, gone
+    assert ws["D3"].fill.fgColor.rgb == "FFFF9999"
+    assert ws["I3"].fill.fgColor.rgb == "FF00B0F0"  # the OPD's own colour stays

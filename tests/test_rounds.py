@@ -1,0 +1,178 @@
+"""The second round as OPDs send it: a semester file, a period stated in Identitas, a revision that deletes
+a session. A newer version replaces an older one only for the months it covers (decision 105)."""
+
+import datetime as dt
+
+import pytest
+from helpers import A, B, by_nip, coaching_row, rekap, sheet_rows, submission
+
+from pipeline.periods import month_index, months_between, parse_period, say_months, whole_year
+
+D = dt.date
+
+
+def monthly(recipient, months, day=5):
+    """One coaching session on `day` of each month given."""
+    return [coaching_row(D(2025, m, day), recipient) for m in months]
+
+
+def findings_of(result, file, code):
+    rows = result.report[result.report["File"].eq(file) & result.report["Kode"].eq(code)]
+    return rows["Pesan"].tolist()
+
+
+def jp_total(out):
+    return {
+        nip: row["JP Total"]
+        for nip, row in by_nip(sheet_rows(out / "rekap_2025.xlsx", "Rekap Pegawai")).items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("Januari–Desember 2025", "Januari–Desember 2025"),
+        ("Semester II 2025", "Juli–Desember 2025"),
+        ("semester 1", "Januari–Juni 2025"),
+        ("Juli - Desember 2025", "Juli–Desember 2025"),
+        ("Juli 2025 s.d. Desember 2025", "Juli–Desember 2025"),
+        ("01/07/2025 - 31/12/2025", "Juli–Desember 2025"),
+        ("Triwulan IV", "Oktober–Desember 2025"),
+        ("Tahun 2025", "Januari–Desember 2025"),
+        ("2025", "Januari–Desember 2025"),
+        ("Agt 2025", "Agustus 2025"),
+        ("Desember 2024 - Januari 2025", "Desember 2024–Januari 2025"),
+    ],
+)
+def test_a_stated_period_is_read_as_its_months(text, months):
+    assert say_months(parse_period(text, 2025)) == months
+
+
+@pytest.mark.parametrize(
+    "text", ["Semester 3 2025", "Desember - Januari 2025", "bebas", "", "Tahun ajaran baru"]
+)
+def test_a_period_that_names_no_months_is_not_guessed(text):
+    assert parse_period(text, 2025) is None
+
+
+def test_months_are_said_as_runs_with_the_year_once():
+    months = [month_index(2025, m) for m in (1, 2, 3, 7, 10, 11)]
+    assert say_months(months) == "Januari–Maret, Juli dan Oktober–November 2025"
+    assert say_months([month_index(2025, 7)]) == "Juli 2025"
+    assert say_months(whole_year(2025)) == "Januari–Desember 2025"
+    assert (
+        say_months(months_between(month_index(2024, 12), month_index(2025, 1)))
+        == "Desember 2024–Januari 2025"
+    )
+    assert say_months([]) == ""
+
+
+def test_a_semester_file_replaces_only_its_months(folders):
+    """Round 1: the whole year. Round 2: July-December again (two corrected, one deleted) plus two new
+    sessions. January-June still count from the first file; the figures are those of the union."""
+    inp, out = folders
+    year = monthly(A, range(1, 13)) + monthly(B, (2, 8))
+    submission(inp, "dinkes_2025.xlsx", opd="Dinas Kesehatan", submitted=D(2025, 12, 20), coaching=year)
+    second = monthly(A, range(7, 13)) + monthly(A, (11, 12), day=20) + monthly(B, (9,))  # B's August removed
+    submission(
+        inp, "dinkes semester 2.xlsx", opd="Dinas Kesehatan", submitted=D(2026, 1, 10), coaching=second
+    )
+    result = rekap(inp, out)
+    assert jp_total(out) == {A: 4 * 14, B: 8}
+    assert findings_of(result, "dinkes_2025.xlsx", "SUBMISSION_SUPERSEDED") == [
+        "Berkas ini versi lama dan diganti oleh revisinya 'dinkes semester 2.xlsx' untuk Juli–Desember 2025 "
+        "(Tanggal Penyerahan lebih baru: 10/01/2026 dibanding 20/12/2025); baris berkas ini pada bulan-bulan "
+        "itu berstatus Diganti Revisi, 0 JP."
+    ]
+    assert findings_of(result, "dinkes_2025.xlsx", "SUBMISSION_PARTLY_KEPT") == [
+        "Revisinya 'dinkes semester 2.xlsx' tidak mencakup Januari–Juni 2025: baris berkas ini pada bulan-bulan "
+        "itu tetap dihitung."
+    ]
+    detail = sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan")
+    old = [r["Status"] for r in detail if r["File"] == "dinkes_2025.xlsx"]
+    assert old == ["Dihitung"] * 6 + ["Diganti Revisi"] * 6 + ["Dihitung", "Diganti Revisi"]
+    inputs = {i["path"]: i["status"] for i in manifest_inputs(out)}
+    assert inputs["dinkes_2025.xlsx"] == "partly superseded by dinkes semester 2.xlsx"
+    # the older version still counts: its marked copy goes back to the OPD too
+    package = sorted(p.name for p in (out / "kirim_opd" / "Dinas Kesehatan").iterdir())
+    assert "dinkes_2025_validasi.xlsx" in package
+
+
+def test_a_period_in_identitas_replaces_every_month_it_names(folders):
+    """A revision stating the whole year replaces it all, although its sessions only run July-December."""
+    inp, out = folders
+    submission(inp, "dinkes.xlsx", opd="Dinkes", submitted=D(2025, 12, 1), coaching=monthly(A, range(1, 13)))
+    revised = monthly(A, range(7, 13))
+    submission(
+        inp,
+        "dinkes_revisi.xlsx",
+        opd="Dinkes",
+        submitted=D(2026, 1, 5),
+        periode="Januari–Desember 2025",
+        coaching=revised,
+    )
+    result = rekap(inp, out)
+    assert jp_total(out) == {A: 24}
+    assert findings_of(result, "dinkes.xlsx", "SUBMISSION_PARTLY_KEPT") == []
+    assert "untuk Januari–Desember 2025" in findings_of(result, "dinkes.xlsx", "SUBMISSION_SUPERSEDED")[0]
+
+
+def test_a_revision_that_deletes_the_last_session_of_a_month_keeps_it_deleted(folders):
+    inp, out = folders
+    first = monthly(A, (1, 2, 3, 4))
+    submission(inp, "dinkes.xlsx", opd="Dinkes", submitted=D(2025, 5, 1), coaching=first)
+    # March's only session deleted; April's too (the last month of the older file)
+    submission(inp, "dinkes_revisi.xlsx", opd="Dinkes", submitted=D(2025, 5, 9), coaching=monthly(A, (1, 2)))
+    result = rekap(inp, out)
+    assert jp_total(out) == {A: 8}
+    assert findings_of(result, "dinkes.xlsx", "SUBMISSION_PARTLY_KEPT") == []
+
+
+def test_a_period_that_cannot_be_read_is_reported_and_the_dates_used(folders):
+    inp, out = folders
+    submission(inp, "dinkes.xlsx", opd="Dinkes", periode="semester tiga", coaching=monthly(A, (1,)))
+    result = rekap(inp, out)
+    rows = result.report[result.report["Kode"].eq("PERIOD_UNKNOWN")]
+    assert rows[["Sheet", "Nilai", "Tingkat"]].values.tolist() == [
+        ["Identitas", "semester tiga", "Peringatan"]
+    ]
+    assert rows["Pesan"].tolist() == [
+        "Periode 'semester tiga' di sheet Identitas tidak dikenali; periode berkas diambil dari tanggal sesinya."
+    ]
+
+
+def manifest_inputs(out):
+    import json
+
+    return json.loads((out / "manifest_2025.json").read_text())["inputs"]
+
+
+def test_a_returned_marked_copy_is_marked_afresh_under_its_own_name(folders):
+    """The clerk fixes the 17-digit NIP in her marked copy and leaves the bad date; the new marked copy shows
+    only the date, and goes back as dinkes_ditandai.xlsx, not dinkes_ditandai_ditandai.xlsx."""
+    import shutil
+
+    import openpyxl
+
+    inp, out = folders
+    rows = [coaching_row(D(2025, 3, 3), A[:-1]), coaching_row("31/02/2025", B), coaching_row(D(2025, 4, 3))]
+    submission(inp, "dinkes.xlsx", opd="Dinkes", submitted=D(2025, 5, 2), coaching=rows)
+    rekap(inp, out)
+    book = openpyxl.load_workbook(out / "kirim_opd" / "Dinkes" / "dinkes_ditandai.xlsx")
+    assert book["Coaching"]["C2"].fill.fgColor.rgb == "FFFF9999"
+    book["Coaching"]["C2"].value = A  # fixed; the date in B3 is not
+    book.save(inp / "dinkes_ditandai.xlsx")
+    shutil.move(inp / "dinkes.xlsx", inp.parent / "dinkes.xlsx")  # the analyst keeps only the newest
+    result = rekap(inp, out)
+    package = sorted(p.name for p in (out / "kirim_opd" / "Dinkes").iterdir())
+    assert package == [
+        "dinkes_ditandai.xlsx",
+        "dinkes_ditandai_validasi.xlsx",
+        "kartu_pengendalian_2025.xlsx",
+    ]
+    ws = openpyxl.load_workbook(out / "kirim_opd" / "Dinkes" / "dinkes_ditandai.xlsx")["Coaching"]
+    assert ws["C2"].fill.fill_type is None and ws["C2"].comment is None
+    assert ws["B3"].fill.fgColor.rgb == "FFFF9999"
+    assert ws["B3"].comment.text.count("bukan tanggal yang dikenali") == 1
+    assert jp_total(out)[A] == 8
+    assert result.report["Kode"].tolist().count("NIP_FORMAT") == 0
