@@ -102,10 +102,11 @@ def assign_status(
     note.loc[dup_rows.index] = ("Duplikat dari " + dup_where).to_numpy()
     parts.append(cell_findings(dup_rows, "tanggal", "DUPLICATE_SESSION", dup_rows["tanggal_text"], dup_where))
 
-    capped_rows, cap_of = _over_monthly_cap(acts.loc[status.isna(), LIVE_FIELDS], profile)
+    capped_rows, cap_of, counted = _over_monthly_cap(acts.loc[status.isna(), LIVE_FIELDS], profile)
     status = status.mask(status.index.isin(capped_rows.index), MELEBIHI)
     note.loc[capped_rows.index] = ("Melebihi batas " + cap_of + " sesi per bulan").to_numpy()
-    parts.append(cell_findings(capped_rows, "tanggal", "MONTHLY_CAP", capped_rows["tanggal_text"], cap_of))
+    detail = cap_of + " sesi per bulan untuk penerima ini; yang dihitung pada bulan itu: " + counted
+    parts.append(cell_findings(capped_rows, "tanggal", "MONTHLY_CAP", capped_rows["tanggal_text"], detail))
 
     result = acts.assign(status=status.fillna(DIHITUNG), keterangan_status=note.fillna(""))
     result = result.assign(jp=convert_jp(result, profile).where(result["status"].eq(DIHITUNG), 0.0))
@@ -159,14 +160,35 @@ def session_keys(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"file": usable["file"], "key": row_keys(key, DEDUP_KEY)})
 
 
-def _over_monthly_cap(live: pd.DataFrame, profile: Profile) -> tuple[pd.DataFrame, pd.Series]:
+CAP_GROUP = ["nip_penerima", "activity", "_month"]
+
+
+def _over_monthly_cap(live: pd.DataFrame, profile: Profile) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """The rows past their month's cap, the cap of each, and where the rows counted in that month are."""
     caps = {k: a.max_per_month for k, a in profile.activities.items() if a.max_per_month is not None}
     limit = live["activity"].astype(object).map(caps).astype("float64")
     capped = live[limit.notna()].assign(_limit=limit[limit.notna()], _month=live["tanggal"].dt.to_period("M"))
-    capped = capped.sort_values(["nip_penerima", "activity", "_month", "tanggal", "uid"], kind="stable")
-    rank = capped.groupby(["nip_penerima", "activity", "_month"], sort=False).cumcount()
+    capped = capped.sort_values([*CAP_GROUP, "tanggal", "uid"], kind="stable")
+    rank = capped.groupby(CAP_GROUP, sort=False).cumcount()
     over = capped[rank >= capped["_limit"]]
-    return over.drop(columns=["_limit", "_month"]), over["_limit"].astype(int).astype(str)
+    counted = capped[rank < capped["_limit"]].merge(over[CAP_GROUP].drop_duplicates(), on=CAP_GROUP)
+    places = {key: _places(rows) for key, rows in counted.groupby(CAP_GROUP, sort=False)}
+    where = pd.Series(
+        [places[key] for key in zip(*(over[c] for c in CAP_GROUP), strict=True)],
+        index=over.index,
+        dtype=object,
+    )
+    return over.drop(columns=["_limit", "_month"]), over["_limit"].astype(int).astype(str), where
+
+
+def _places(rows: pd.DataFrame) -> str:
+    """Rows as a clerk finds them: "opd.xlsx, sheet Coaching, baris 2 dan 4"."""
+    parts = []
+    for (file, sheet), own in rows.groupby(["file", "sheet"], sort=False):
+        numbers = [str(r) for r in own["row"]]
+        listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " dan " + numbers[-1]
+        parts.append(f"{file}, sheet {sheet}, baris {listed}")
+    return "; ".join(parts)
 
 
 def activity_table(profile: Profile) -> pd.DataFrame:

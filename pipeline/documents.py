@@ -37,8 +37,9 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 
 from pipeline.deliver import folder_name
 from pipeline.instansi import Instansi, Person
+from pipeline.periods import say_date
 from pipeline.profiles import KARTU_KLASIKAL, KARTU_NON_KLASIKAL
-from pipeline.terms import MONTH_NAMES, UNKNOWN_OPD
+from pipeline.terms import UNKNOWN_OPD
 from pipeline.workers import Piece
 
 # Streams deflated only, not also ASCII85-encoded for 7-bit mail (reportlab's default): a page takes 10% less
@@ -62,11 +63,7 @@ class Letter:
 
     @property
     def place_date(self) -> str:
-        return f"{self.instansi.kota}, {indonesian_date(self.issued)}"
-
-
-def indonesian_date(day: dt.date) -> str:
-    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+        return f"{self.instansi.kota}, {say_date(self.issued)}"
 
 
 @functools.cache

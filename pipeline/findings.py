@@ -169,7 +169,7 @@ _RULES = [
         "MONTHLY_CAP",
         "Melebihi batas sesi per bulan",
         PERINGATAN,
-        "Melebihi batas {detail} sesi per bulan untuk penerima ini; baris tidak menambah JP.",
+        "Melebihi batas {detail}. Baris ini tidak menambah JP.",
         "Tidak perlu diperbaiki bila sesinya benar; batas bulanan diatur dalam pedoman.",
         False,
     ),
@@ -193,8 +193,9 @@ _RULES = [
         "UNKNOWN_ACTIVITY",
         "Jenis kegiatan tidak dikenal",
         KESALAHAN,
-        "Jenis kegiatan {quoted} tidak dikenal dalam profil {detail}.",
-        "Pilih jenis kegiatan dari daftar pada template (sheet Petunjuk).",
+        "Jenis kegiatan {quoted} bukan bentuk pengembangan kompetensi dalam tabel konversi JP (profil {detail}).",
+        "Bila baris ini rapat atau kegiatan lain yang bukan pengembangan kompetensi, hapus barisnya; bila "
+        "pengembangan kompetensi, pilih jenisnya dari daftar di sheet Petunjuk pada template.",
         True,
     ),
     Rule(
@@ -231,6 +232,16 @@ _RULES = [
         False,
     ),
     Rule(
+        "OPD_UNKNOWN",
+        "Perangkat Daerah tidak dikenal",
+        PERINGATAN,
+        "{quoted} bukan nama Perangkat Daerah yang dikenal (Identitas, Data Pegawai atau daftar_opd di "
+        "instansi.toml); {detail}",
+        "Tulis nama Perangkat Daerah persis seperti nama yang dikenal (pilihan di kolom Perangkat Daerah pada "
+        "peta_unor di folder hasil, atau sheet Identitas berkas OPD), lalu jalankan ulang.",
+        False,
+    ),
+    Rule(
         "NAME_MISMATCH",
         "Nama berbeda untuk NIP yang sama",
         PERINGATAN,
@@ -258,8 +269,9 @@ _RULES = [
         "LATE_REPORT",
         "Terlambat dilaporkan",
         PERINGATAN,
-        "Diserahkan {detail} setelah kegiatan {value}.",
-        "Laporkan kegiatan dalam batas waktu pedoman; batasnya tertulis di sheet Petunjuk pada template.",
+        "Diserahkan {value}: {detail}. Sesi-sesi itu tetap dihitung.",
+        "Tidak perlu mengubah berkas ini; laporkan sesi berikutnya dalam batas waktu pedoman (tertulis di sheet "
+        "Petunjuk pada template).",
         False,
     ),
     Rule(
@@ -302,7 +314,9 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
 REJECTING_CODES = frozenset(code for code, rule in RULES.items() if rule.rejects_row)
 
 # One row per finding. `uid` links a cell finding to its row (-1 for file- and sheet-level findings).
-FINDING_COLUMNS = ["uid", "file", "sheet", "row", "field", "value", "code", "detail"]
+# `proposal`: what the value most likely should be, when the data says so ("199610252021082011 — Dewi
+# Wulandari di Data Pegawai"); empty when there is nothing to propose.
+FINDING_COLUMNS = ["uid", "file", "sheet", "row", "field", "value", "code", "detail", "proposal"]
 REPORT_COLUMNS = ["File", "Sheet", "Baris", "Kolom", "Nilai", "Tingkat", "Kode", "Pesan", "Saran Perbaikan"]
 
 
@@ -323,6 +337,7 @@ def file_finding(file: str, code: str, detail: str = "", sheet: str = "") -> dic
         "value": "",
         "code": code,
         "detail": detail,
+        "proposal": "",
     }
 
 
@@ -341,6 +356,7 @@ def cell_findings(
             "value": value.astype("string").fillna("").to_numpy(),
             "code": code,
             "detail": detail_col if isinstance(detail_col, str) else detail_col.to_numpy(),
+            "proposal": "",
         }
     )
 
@@ -350,6 +366,7 @@ def concat_findings(parts: list[pd.DataFrame]) -> pd.DataFrame:
     if not parts:
         return empty_findings()
     out = pd.concat(parts, ignore_index=True)
+    out["proposal"] = out["proposal"].fillna("") if "proposal" in out.columns else ""
     out["uid"] = out["uid"].astype("int64")
     out["row"] = out["row"].astype("int64")
     return out
@@ -371,9 +388,9 @@ def level_of(codes: pd.Series) -> pd.Series:
 
 def render(findings: pd.DataFrame, column_labels: pd.Series, letters: pd.Series) -> pd.DataFrame:
     """The report table (REPORT_COLUMNS) for findings, with Indonesian messages."""
-    texts: dict[tuple[str, str, str, str], tuple[str, str]] = {}  # a message recurs: one date, one limit
+    texts: dict[tuple[str, str, str, str, str], tuple[str, str]] = {}  # a message recurs: one date, one limit
     messages, hints = [], []
-    columns = (findings["code"], findings["value"], findings["detail"], column_labels)
+    columns = (findings["code"], findings["value"], findings["detail"], column_labels, findings["proposal"])
     for key in zip(*(c.to_numpy() for c in columns), strict=True):  # Arrow columns iterate slower
         text = texts.get(key)
         if text is None:
@@ -395,9 +412,15 @@ def render(findings: pd.DataFrame, column_labels: pd.Series, letters: pd.Series)
     )
 
 
-def _texts(code: str, value: str, detail: str, label: str) -> tuple[str, str]:
-    """A finding's Pesan and Saran Perbaikan."""
+NOT_COUNTED = "Baris ini tidak dihitung."  # every finding that rejects its row says so
+
+
+def _texts(code: str, value: str, detail: str, label: str, proposal: str = "") -> tuple[str, str]:
+    """A finding's Pesan and Saran Perbaikan: the rule's message, what is proposed, and whether the row counts."""
     rule = RULES[code]
     quoted = f"'{value}'" if value else EMPTY_VALUE
     fields = {"value": value, "quoted": quoted, "detail": detail, "column": label or "-"}
-    return rule.message.format(**fields), rule.hint.format(**fields)
+    message = rule.message.format(**fields)
+    if proposal:
+        message += f" Mungkin maksudnya {proposal}."
+    return (f"{message} {NOT_COUNTED}" if rule.rejects_row else message), rule.hint.format(**fields)

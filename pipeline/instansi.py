@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SETTINGS_NAME = "instansi.toml"
-_TOP_KEYS = {"nama_pemerintah_daerah", "nama_instansi", "alamat", "kota", "penandatangan", "atasan_langsung"}
+_TOP_KEYS = {"nama_pemerintah_daerah", "nama_instansi", "alamat", "kota", "daftar_opd", "penandatangan",
+             "atasan_langsung"}  # fmt: skip
 _PERSON_KEYS = ("nama", "nip", "jabatan")
 
 EXAMPLE = """\
@@ -24,6 +25,10 @@ nama_pemerintah_daerah = "Pemerintah Kabupaten Nganjuk"
 nama_instansi = "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"
 alamat = "Jl. Contoh No. 1, Nganjuk"
 kota = "Nganjuk"
+
+# (Boleh dikosongkan) daftar resmi Perangkat Daerah. Nama lain (Peta Unor, unit SIASN, nama berkas) dicocokkan
+# dengan daftar ini; nama yang tidak cocok tidak dijadikan Perangkat Daerah baru, melainkan dilaporkan.
+# daftar_opd = ["Dinas Kesehatan", "Dinas Pendidikan", "Badan Perencanaan Pembangunan Daerah"]
 
 # Penandatangan sertifikat
 [penandatangan]
@@ -59,6 +64,7 @@ class Instansi:
     kota: str = "[Kota]"
     penandatangan: Person = Person("[Nama Penandatangan]", "[NIP Penandatangan]", "[Jabatan Penandatangan]")
     atasan_langsung: dict[str, Person] = field(default_factory=dict)
+    daftar_opd: tuple[str, ...] = ()  # the regional government's official OPD names (pipeline.opds)
     source: Path | None = None  # None: the placeholders above
 
     def atasan_of(self, opd: str) -> Person | None:
@@ -100,8 +106,15 @@ def load_instansi(path: Path | None) -> Instansi:
             )
             for opd, spec in atasan.items()
         },
+        daftar_opd=_names(data.get("daftar_opd", []), path),
         source=path,
     )
+
+
+def _names(value: object, path: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InstansiError(f"'{path}': daftar_opd harus berupa daftar nama, mis. [\"Dinas Kesehatan\"].")
+    return tuple(" ".join(v.split()) for v in value if v.strip())
 
 
 def _text(data: dict[str, object], key: str, default: str, path: Path) -> str:

@@ -25,6 +25,7 @@ from openpyxl.workbook.workbook import Workbook
 from pipeline.excel import zip_member
 from pipeline.findings import KESALAHAN, PERINGATAN
 from pipeline.read import csv_rows, csv_sheet_name
+from pipeline.report import CELL, COLUMN
 from pipeline.write import FIXED_CREATED, atomic_path
 from pipeline.xlsxpatch import AUTHOR, FILL_RGB, ZIP_TIME, Mark, PatchUnsupported, anchor_marks, mark_xlsx
 
@@ -67,14 +68,15 @@ def write_marked_copy(
 def cell_marks(report: pd.DataFrame, header_rows: dict[str, int]) -> list[Mark]:
     """One mark per cell: the worst level, every message with its fix hint.
 
-    A finding about a column the sheet does not have (no letter) is told once per sheet and code, on the
-    first cell of the header row, with the number of rows it concerns. Findings about a whole file or sheet
-    (no row) mark nothing: the OPD reads them in its report (and a hidden sheet is not one it can see)."""
-    rows = report[report["Sheet"].ne("") & report["Baris"].gt(0)]
-    cells = rows[rows["Kolom"].ne("")].assign(r=lambda f: f["Baris"], col=lambda f: f["Kolom"])
-    missing = rows[rows["Kolom"].eq("") & rows["Sheet"].isin(list(header_rows))]
-    if len(missing):  # most files have none: a groupby of nothing was half of this function's time
-        cells = pd.concat([cells, _missing_column_cells(missing, header_rows)], ignore_index=True)
+    A finding about a column the sheet does not have (Lingkup kolom, one per sheet and code) is marked on
+    the first cell of the sheet's header row. Findings about a whole file or sheet mark nothing: the OPD
+    reads them in its report (and a hidden sheet is not one it can see)."""
+    cells = report[report["Lingkup"].eq(CELL)].assign(r=lambda f: f["Baris"], col=lambda f: f["Kolom"])
+    header = report[report["Lingkup"].eq(COLUMN) & report["Sheet"].isin(list(header_rows))]
+    if len(header):
+        cells = pd.concat(
+            [cells, header.assign(r=header["Sheet"].map(header_rows), col="A")], ignore_index=True
+        )
     cells = cells.assign(
         note=cells["Pesan"].astype(str) + "\nSaran: " + cells["Saran Perbaikan"].astype(str),
         bad=cells["Tingkat"].eq(KESALAHAN),
@@ -90,19 +92,6 @@ def cell_marks(report: pd.DataFrame, header_rows: dict[str, int]) -> list[Mark]:
              "\n\n".join(notes[sheet, row, column])[:30000])
         for sheet, row, column in sorted(notes)
     ]  # fmt: skip
-
-
-def _missing_column_cells(missing: pd.DataFrame, header_rows: dict[str, int]) -> pd.DataFrame:
-    """One cell per sheet and code for findings about a column the sheet lacks: A of the header row."""
-    collapsed = missing.groupby(["Sheet", "Kode"], sort=True).agg(
-        Tingkat=("Tingkat", "first"), Pesan=("Pesan", "first"), n=("Pesan", "size"),
-        **{"Saran Perbaikan": ("Saran Perbaikan", "first")},
-    ).reset_index()  # fmt: skip
-    return collapsed.assign(
-        Pesan=collapsed["Pesan"] + " (" + collapsed["n"].astype(str) + " baris)",
-        r=collapsed["Sheet"].map(header_rows),
-        col="A",
-    )
 
 
 def was_marked(source: Path) -> bool:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -18,7 +19,9 @@ import pandas as pd
 from pipeline import layout, roster
 from pipeline.excel import EXCEL_EPOCH
 from pipeline.frames import contiguous
+from pipeline.opds import KnownOpds
 from pipeline.read import WorkbookData
+from pipeline.terms import UNKNOWN_OPD
 from pipeline.textnorm import clean_scalar
 from pipeline.textnorm import clean_text as _clean_text
 
@@ -100,6 +103,8 @@ class Batch:
     )  # per workbook: file, opd, submitted, mtime, sha256, tahun, periode, roster_only
     file_findings: list[dict[str, object]]
     workbooks: list[WorkbookData]
+    opds: KnownOpds = field(default_factory=lambda: KnownOpds(()))  # the run's OPD names (pipeline.opds)
+    units: pd.DataFrame | None = None  # Peta Unor rows (uid -1, file, sheet, row, unor, opd as typed)
 
 
 ParsedT = TypeVar("ParsedT", pd.Series, pd.DataFrame)
@@ -274,19 +279,34 @@ def asn_status(nips: pd.Series, roster: pd.DataFrame | None) -> pd.Series:
     return nips.map(stated).astype("string").fillna(from_nip)
 
 
+# Academic titles and degrees (gelar) people add to a name or leave out: "Drs. H. Ahmad, M.Si." is Ahmad.
+# Front titles are dropped at the start of a name; degrees after the first comma, and trailing degree-like
+# words (S.E., M.Si., A.Md.Kep.: letters and dots) or the undotted spellings below, at its end.
+_FRONT_TITLES = r"(?:prof|drs|dra|dr|ir|h|hj|kh|apt|ns|drg|drh)"
+_DEGREES = (
+    "se sh st sp spd skom ssos sip skm ssi sak sked skep sfarm shut stp spt sth sag sei shi spsi sstp ssit "
+    "str mm msi mpd mkes mh mt map ma mba mkom mag mkn mtp msc bsc phd lc amd ama amdkep amk ners apt"
+)
+_TITLE_FRONT_RE = rf"^(?:{_FRONT_TITLES}\.?\s+|{_FRONT_TITLES}\.)+"
+_TITLE_BACK_RE = rf"(?:\s+(?:(?:[a-z]{{1,4}}\.)+[a-z]{{1,5}}\.?|(?:{'|'.join(_DEGREES.split())})\.?))+$"
+
+
 @per_unique  # a name recurs in every session of its employee
 def name_key(names: pd.Series) -> pd.Series:
-    """Names compared for NAME_MISMATCH: case, spacing and punctuation do not matter."""
-    return names.astype("string").str.casefold().str.replace(r"[^0-9a-z]", "", regex=True)
+    """Names as NAME_MISMATCH and the roster look-ups compare them: case, spacing, punctuation and academic
+    titles do not matter ("Dewi Saputra" is "DEWI SAPUTRA, S.E." and "Dra. Dewi Saputra")."""
+    text = names.astype("string").str.casefold().str.split(",", n=1).str[0].str.strip()
+    text = text.str.replace(_TITLE_FRONT_RE, "", regex=True).str.replace(_TITLE_BACK_RE, "", regex=True)
+    return text.str.replace(r"[^0-9a-z]", "", regex=True)
 
 
 # --------------------------------------------------------------------------------------------- assembly
 
 
-def collect(workbooks: list[WorkbookData]) -> Batch:
+def collect(workbooks: list[WorkbookData], listed: Iterable[str] = ()) -> Batch:
     """Concatenate the raw sheets of every workbook and type every column. The sheets' raw cells are taken:
     each sheet's frame is left empty (its letters and headers stay, for the layout), and the session rows are
-    typed a chunk at a time."""
+    typed a chunk at a time. `listed`: the official OPD names (instansi.toml's daftar_opd)."""
     submissions = submissions_of(workbooks)
     frames = _sheets_by_kind(workbooks, dict(zip(submissions["file"], submissions["opd"], strict=True)))
     for sheet in (sheet for book in workbooks for sheet in book.sheets):  # `frames` holds the cells now
@@ -299,8 +319,9 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
     roster_rows = _concat(roster_frames, start_uid=first_uid + len(evaluations) + len(assessments))
     frames.clear()
     typed = _typed_in_chunks(sessions, start_uid=1)
-    roster_frame = _type_roster(roster_rows, submissions, unit_frames) if len(roster_frames) else None
-    submissions, typed = name_opds(submissions, typed, roster_frame, workbooks)
+    known = known_opds(submissions, roster_rows, unit_frames, listed)
+    roster_frame = _type_roster(roster_rows, submissions, unit_frames, known) if len(roster_frames) else None
+    submissions, typed = name_opds(submissions, typed, roster_frame, workbooks, known)
     return Batch(
         activities=typed,
         evaluations=type_evaluations(evaluations),
@@ -310,6 +331,8 @@ def collect(workbooks: list[WorkbookData]) -> Batch:
         submissions=submissions,
         file_findings=[finding for book in workbooks for finding in book.findings],
         workbooks=workbooks,
+        opds=known,
+        units=_concat(unit_frames, start_uid=0).assign(uid=-1) if unit_frames else None,
     )
 
 
@@ -359,13 +382,15 @@ def _sheets_by_kind(workbooks: list[WorkbookData], opd_of: dict[str, str]) -> di
 
 
 def _type_roster(
-    frame: pd.DataFrame, submissions: pd.DataFrame, unit_frames: list[pd.DataFrame]
+    frame: pd.DataFrame, submissions: pd.DataFrame, unit_frames: list[pd.DataFrame], known: KnownOpds
 ) -> pd.DataFrame:
-    """OPD names a unit may contain: the submissions' Identitas, the Peta Unor's and the roster's own."""
+    """OPD names a unit may contain: the submissions' Identitas, the Peta Unor's and the roster's own. A
+    Peta Unor's OPD counts in its known spelling; a name no known OPD has maps its unit to none."""
     units = (
         pd.concat(unit_frames, ignore_index=True) if unit_frames else pd.DataFrame(columns=["unor", "opd"])
     )
-    mapping = roster.unit_map(units.sort_values(["file", "sheet", "row"]) if unit_frames else units)
+    typed = roster.unit_map(units.sort_values(["file", "sheet", "row"]) if unit_frames else units)
+    mapping = {unit: opd for unit, name in typed.items() if (opd := known.meaning(name))}
     names = [
         *submissions.loc[submissions["opd_source"].eq("identitas"), "opd"],
         *mapping.values(),
@@ -375,12 +400,19 @@ def _type_roster(
 
 
 def layout_of(workbooks: list[WorkbookData]) -> pd.DataFrame:
-    """Where each field sits in each sheet read: file, sheet, field, letter, header, header_row."""
+    """Where each field sits in each sheet read: file, sheet, field, letter, header, header_row (for an
+    Identitas field: the row of its value)."""
     rows = [
         (book.rel, sheet.name, name, letter, sheet.headers[name], sheet.header_row)
         for book in workbooks
         for sheet in book.sheets
         for name, letter in sheet.letters.items()
+    ]
+    headers = {f.name: f.header for f in layout.IDENTITAS_FIELDS}  # Identitas: where each value is
+    rows += [
+        (book.rel, sheet, name, letter, headers[name], row)
+        for book in workbooks
+        for name, (sheet, row, letter) in book.identitas_cells.items()
     ]
     columns = ["file", "sheet", "field", "letter", "header", "header_row"]
     return pd.DataFrame(rows, columns=columns).astype({"header_row": "int64"})
@@ -410,36 +442,65 @@ def submissions_of(workbooks: list[WorkbookData]) -> pd.DataFrame:
 
 
 def name_opds(
-    submissions: pd.DataFrame, acts: pd.DataFrame, roster: pd.DataFrame | None, workbooks: list[WorkbookData]
+    submissions: pd.DataFrame,
+    acts: pd.DataFrame,
+    roster: pd.DataFrame | None,
+    workbooks: list[WorkbookData],
+    known: KnownOpds,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A file without Identitas › Perangkat Daerah is named, before falling back to its file name, by an OPD
-    name its title rows contain (a name from the roster or another file's Identitas), else by the OPD the
-    roster gives most of its recipients (more than half)."""
-    known = sorted(
-        {*submissions.loc[submissions["opd_source"].eq("identitas"), "opd"],
-         *([] if roster is None else roster["opd"].dropna())},
-        key=len, reverse=True,
-    )  # fmt: skip
+    """Every file's OPD as a known name (pipeline.opds): Identitas › Perangkat Daerah in its known spelling.
+    A file without one is named by an OPD name its title rows contain (a name from the roster or another
+    file's Identitas), else the known OPD its file name names ("bappeda_coaching_2025"), else the OPD the
+    roster gives most of its recipients (more than half); else by no OPD (UNKNOWN_OPD, source "tidak
+    dikenal") when the run knows OPD names, and by its file name only when it knows none.
+    Adds `opd_typed`: the name as the file gave it."""
+    names = sorted({*known.names, *([] if roster is None else roster["opd"].dropna())}, key=len, reverse=True)
     titles = {b.rel: " ".join(b.titles).casefold() for b in workbooks}
     by_nip = (
         None
         if roster is None
         else roster.dropna(subset=["nip"]).drop_duplicates("nip").set_index("nip")["opd"]
     )
-    named = submissions.copy()
-    for i in named.index[named["opd_source"].eq("nama berkas")]:
+    named = submissions.assign(opd_typed=submissions["opd"])
+    stated = named["opd_source"].eq("identitas")
+    named.loc[stated, "opd"] = [known.meaning(n) or n for n in named.loc[stated, "opd"]]
+    for i in named.index[~stated & named["opd_source"].eq("nama berkas") & ~named["roster_only"]]:
         file = str(named.at[i, "file"])
-        found = next((name for name in known if name.casefold() in titles.get(file, "")), None)
+        found = next((name for name in names if name.casefold() in titles.get(file, "")), None)
         source = "judul"
+        if found is None:
+            found, source = known.of_file(Path(file).stem), "nama berkas"
         if found is None and by_nip is not None:
             found, source = (
                 _roster_majority(acts["nip_penerima"][acts["file"].eq(file)], by_nip),
                 "Data Pegawai",
             )
+        if found is None and known.names and acts["file"].eq(file).any():
+            found, source = UNKNOWN_OPD, UNKNOWN_SOURCE
         if found:
             named.loc[i, ["opd", "opd_source"]] = [found, source]
     opd = acts["file"].map(named.set_index("file")["opd"]).astype("string")
     return named, acts.assign(opd=opd.fillna(acts["opd"]))
+
+
+UNKNOWN_SOURCE = "tidak dikenal"  # a file whose name names no known OPD
+
+
+def known_opds(
+    submissions: pd.DataFrame,
+    roster_rows: pd.DataFrame,
+    unit_frames: list[pd.DataFrame],
+    listed: Iterable[str],
+) -> KnownOpds:
+    """The run's OPD names: instansi.toml's daftar_opd, a Data Pegawai's Perangkat Daerah column, the
+    submissions' Identitas; a Peta Unor's names only when there is none of those (its names then are all
+    the run has)."""
+    stated: Iterable[str] = clean_text(_raw(roster_rows, "opd")).dropna() if len(roster_rows) else []
+    identitas = submissions.loc[submissions["opd_source"].eq("identitas"), "opd"]
+    known = KnownOpds.of(listed, stated, identitas)
+    if known.names:
+        return known
+    return KnownOpds.of(*(clean_text(_raw(f, "opd")).dropna() for f in unit_frames))
 
 
 def _roster_majority(nips: pd.Series, by_nip: pd.Series) -> str | None:

@@ -17,6 +17,7 @@ from pipeline.findings import REPORT_COLUMNS, RULES
 from pipeline.layout import SCORE_FIELDS, score_note
 from pipeline.mark import MARKED_SUFFIX, marked_stem, write_marked_copy
 from pipeline.profiles import Profile
+from pipeline.report import CELL, COLUMN
 from pipeline.summarise import DETAIL_COLUMNS, Tables
 from pipeline.terms import REPORT_ORDER, STATUS_KEYS, TERPENUHI
 from pipeline.workers import Piece
@@ -166,10 +167,23 @@ def write_ip_asn(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
             book.table(name, frame, percent=("Persentase Memenuhi",))
 
 
-def write_unit_map(path: Path, table: pd.DataFrame, year: int) -> None:
-    """peta_unor_<TAHUN>.xlsx: not marked as an output, so the completed file is read when dropped in."""
+KNOWN_OPDS_SHEET = "Daftar OPD"
+
+
+def write_unit_map(path: Path, table: pd.DataFrame, year: int, known: tuple[str, ...] = ()) -> None:
+    """peta_unor_<TAHUN>.xlsx: not marked as an output, so the completed file is read when dropped in. Its
+    Perangkat Daerah cells offer the run's known OPD names (sheet Daftar OPD) as a dropdown."""
     with open_workbook(path, own_output=False, title=f"Peta Unor {year}") as book:
-        book.table("Peta Unor", table)
+        ws = book.table("Peta Unor", table)
+        if not known:
+            return
+        book.table(KNOWN_OPDS_SHEET, pd.DataFrame({"Perangkat Daerah": sorted(known)}))
+        col = table.columns.get_loc("Perangkat Daerah")
+        ws.data_validation(1, col, max(len(table), 1), col, {
+            "validate": "list", "source": f"='{KNOWN_OPDS_SHEET}'!$A$2:$A${len(known) + 1}",
+            "error_type": "warning", "error_title": "Perangkat Daerah tidak dikenal",
+            "error_message": "Pilih nama dari daftar (sheet Daftar OPD) agar unit ini dipetakan.",
+        })  # fmt: skip
 
 
 def write_findings_report(path: Path, report: pd.DataFrame, title: str) -> None:
@@ -197,7 +211,10 @@ def write_findings_report(path: Path, report: pd.DataFrame, title: str) -> None:
         write_frame(book, ws, by_file, row)
         # printed by the OPD's clerk: one finding per line of paper, not its message pages away from its row
         wrapped = ("File", "Sheet", "Nilai", "Pesan", "Saran Perbaikan")
-        book.table("Temuan", report[REPORT_COLUMNS], wrap=wrapped, narrow=True)
+        rows = report[REPORT_COLUMNS].assign(
+            Baris=report["Baris"].where(report["Baris"].gt(0)).astype("Int64")
+        )
+        book.table("Temuan", rows, wrap=wrapped, narrow=True)  # a finding about a file or sheet: no Baris
 
 
 def report_stems(files: list[InputFile]) -> dict[str, str]:
@@ -240,7 +257,9 @@ def validation_pieces(
             continue
         own = per_file.get(f.rel, report.iloc[0:0])
         made.reports[f.rel] = folder / f"{stems[f.rel]}_validasi.xlsx"
-        to_mark = own[own["Baris"].gt(0)]  # a finding about a whole file or sheet marks no cell
+        to_mark = own[
+            own["Lingkup"].isin([CELL, COLUMN])
+        ]  # a finding about a whole file or sheet marks no cell
         if len(to_mark) and f.rel in sources:
             made.marked[f.rel] = folder / marked_as[f.rel]
         marking = (f.path, made.marked[f.rel], to_mark, sources[f.rel]) if f.rel in made.marked else None

@@ -7,6 +7,7 @@ is set arithmetic. Pure functions over a few values per file.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -95,6 +96,19 @@ def span(dates: pd.Series) -> Period:
 def months_of(dates: pd.Series) -> pd.Series:
     """The month index of each date (<NA> where there is no date)."""
     return (dates.dt.year * 12 + dates.dt.month - 1).astype("Int64")
+
+
+def say_date(day: dt.date) -> str:
+    """A date as letters write it: "15 Januari 2026"."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def say_dates(first: dt.date, last: dt.date) -> str:
+    """One day as a date; a period as "3 Februari s.d. 17 Desember 2025" (the year once when it is one)."""
+    if first == last:
+        return say_date(first)
+    start = say_date(first) if first.year != last.year else f"{first.day} {MONTH_NAMES[first.month - 1]}"
+    return f"{start} s.d. {say_date(last)}"
 
 
 def say_months(months: Iterable[int]) -> str:

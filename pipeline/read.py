@@ -58,6 +58,9 @@ class WorkbookData:
     sha256: str
     sheets: list[SheetData] = field(default_factory=list)
     identitas: dict[str, Any] = field(default_factory=dict)
+    identitas_cells: dict[str, tuple[str, int, str]] = field(
+        default_factory=dict
+    )  # field -> sheet, row, letter
     findings: list[dict[str, object]] = field(default_factory=list)
     sheet_names: list[str] = field(default_factory=list)
     readable: bool = True
@@ -180,7 +183,8 @@ def _read_sheets(book: pc.CalamineWorkbook, data: WorkbookData) -> None:
 
 def _add_sheet(data: WorkbookData, kind: str, name: str, rows: list[list[Any]], merged: list[Any]) -> None:
     if kind == layout.IDENTITAS:
-        data.identitas = read_identitas(rows)
+        data.identitas, where = read_identitas(rows)
+        data.identitas_cells = {f: (name, r + 1, column_letter(c)) for f, (r, c) in where.items()}
         return
     parsed = parse_table(kind, rows, merged)
     if parsed is None:
@@ -246,17 +250,19 @@ def _merged_ranges(sheet: pc.CalamineSheet) -> list[tuple[tuple[int, int], tuple
         return []
 
 
-def read_identitas(rows: list[list[Any]]) -> dict[str, Any]:
-    """Label | value pairs anywhere in the sheet."""
+def read_identitas(rows: list[list[Any]]) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
+    """Label | value pairs anywhere in the sheet: field -> value, and field -> where the value is (the
+    0-based row and column: where a finding about it is marked)."""
     index = {match_key(t): f.name for f in layout.IDENTITAS_FIELDS for t in (f.header, *f.aliases)}
     found: dict[str, Any] = {}
-    for row in rows[:200]:
-        cells = [c for c in row if clean_scalar(c) not in ("", ":")]
-        for position, cell in enumerate(cells[:-1]):
+    where: dict[str, tuple[int, int]] = {}
+    for r, row in enumerate(rows[:200]):
+        cells = [(c, col) for col, c in enumerate(row) if clean_scalar(c) not in ("", ":")]
+        for position, (cell, _) in enumerate(cells[:-1]):
             name = index.get(match_key(cell))
             if name and name not in found:
-                found[name] = cells[position + 1]
-    return found
+                found[name], where[name] = cells[position + 1][0], (r, cells[position + 1][1])
+    return found, where
 
 
 def _header_texts(rows: list[list[Any]], top: int, merged: list[Any]) -> list[str]:

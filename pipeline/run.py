@@ -117,9 +117,10 @@ class StageTimer:
             self.timings[stage] = self.clock() - start
 
 
-def normalised(workbooks: list[WorkbookData], profile: Profile) -> Batch:
-    """The typed, contract-checked batch; the raw cells are freed once typed (a big run's largest objects)."""
-    batch = collect(workbooks)
+def normalised(workbooks: list[WorkbookData], profile: Profile, listed: tuple[str, ...] = ()) -> Batch:
+    """The typed, contract-checked batch; the raw cells are freed once typed (a big run's largest objects).
+    `listed`: instansi.toml's daftar_opd."""
+    batch = collect(workbooks, listed)
     batch = replace(batch, activities=with_activities(batch.activities, profile))  # resolved once
     check_batch(batch)
     for book in workbooks:
@@ -136,7 +137,7 @@ def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResul
     with timer("read"):
         workbooks = read_inputs(files, config)
     with timer("normalise"):
-        batch = normalised(workbooks, profile)
+        batch = normalised(workbooks, profile, instansi.daftar_opd)
         year = config.year or detect_year(batch)
     with timer("validate"):
         findings = all_findings(files, batch, profile, year, config.today)
@@ -427,7 +428,7 @@ class Written:
         if roster is None or not roster["unor"].notna().any():
             return []
         path = stage / f"peta_unor_{self.year}.xlsx"
-        write_unit_map(path, unit_table(roster), self.year)
+        write_unit_map(path, unit_table(roster), self.year, self.batch.opds.names)
         return [path]
 
     def _manifest(self, stage: Path, written: list[Path]) -> Path:

@@ -139,9 +139,8 @@ def column_cells(
     if kind == "date":
         return _number_cells(_serial(series), letter, refs, styles.date)
     if kind == "integer":
-        return _number_cells(
-            pa.array(series.to_numpy(dtype="int64")).cast(pa.string()), letter, refs, styles.integer
-        )
+        values = pa.array(series.astype("Int64"), type=pa.int64(), from_pandas=True)  # <NA>: an empty cell
+        return _number_cells(values.cast(pa.string()), letter, refs, styles.integer)
     if kind == "number":
         values = pa.array(series.astype("float64").to_numpy(), from_pandas=True).cast(pa.string())
         return _number_cells(values, letter, refs, styles.percent if percent else styles.number)

@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 
 from pipeline import layout
-from pipeline.findings import FINDING_COLUMNS, cell_findings, concat_findings, file_finding
+from pipeline.findings import FINDING_COLUMNS, cell_findings, concat_findings, empty_findings, file_finding
 from pipeline.frames import is_in
-from pipeline.normalise import Batch, asn_status, name_key, pppk_nip
-from pipeline.periods import parse_period
+from pipeline.normalise import UNKNOWN_SOURCE, Batch, asn_status, name_key, pppk_nip
+from pipeline.periods import parse_period, say_dates
 from pipeline.profiles import SESSION_ACTIVITIES, Profile
 from pipeline.roster import unmapped
+from pipeline.textnorm import clean_scalar
 from schemas import failure_findings, nip_text_schema, score_schema
 
 SESSION_KINDS = (layout.COACHING, layout.MENTORING)
@@ -33,7 +34,7 @@ def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.Da
         *check_grades(acts),
         check_mentor_junior(acts),
         check_evidence(acts),
-        check_late_report(acts, profile),
+        check_late_report(acts, profile, batch.layout),
         check_period(batch.submissions, year),
     ]
     if roster_nips is not None:
@@ -41,6 +42,7 @@ def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.Da
     if profile.session_recipients_pns_only:
         parts.append(check_pppk_recipient(acts, batch.roster))
     parts.append(check_name_mismatch(acts, batch.roster))
+    parts = [propose_nips(concat_findings(parts), acts, batch.roster)]
     for frame, kind in ((batch.evaluations, layout.EVALUASI), (batch.assessments, layout.PENILAIAN)):
         if len(frame):
             parts += check_required(frame, {kind: layout.REQUIRED_FIELDS[kind]})
@@ -53,6 +55,7 @@ def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.Da
     if batch.roster is not None and len(batch.roster):
         parts += check_nips(batch.roster, ("nip",), year, today, structure=False)
         parts += check_roster(batch.roster)
+    parts += check_opd_names(batch)
     return concat_findings(parts)
 
 
@@ -243,14 +246,67 @@ def check_evidence(acts: pd.DataFrame) -> pd.DataFrame:
     return cell_findings(rows, "bukti", "EVIDENCE_MISSING", pd.Series("", index=rows.index))
 
 
-def check_late_report(acts: pd.DataFrame, profile: Profile) -> pd.DataFrame:
-    if not profile.report_deadline_months:
-        return cell_findings(acts.iloc[:0], "tanggal", "LATE_REPORT", acts["tanggal"].iloc[:0])
-    deadline = acts["tanggal"] + pd.DateOffset(months=profile.report_deadline_months)
-    late = acts["kind"].isin(SESSION_KINDS) & acts["submitted"].gt(deadline).fillna(False)
-    rows = acts[late]
-    detail = _dmy(rows["submitted"]) + f", lebih dari {profile.report_deadline_months} bulan"
-    return cell_findings(rows, "tanggal", "LATE_REPORT", _dmy(rows["tanggal"]), detail)
+def check_late_report(acts: pd.DataFrame, profile: Profile, places: pd.DataFrame) -> pd.DataFrame:
+    """One LATE_REPORT per file and sheet whose sessions were handed in later than the profile allows after
+    them: how many, their dates, the rule; marked on the file's Tanggal Penyerahan (they still count).
+    `places`: the layout (file, sheet, field, header_row), where Identitas › Tanggal Penyerahan is."""
+    months = profile.report_deadline_months
+    if not months:
+        return empty_findings()
+    late = acts["kind"].isin(SESSION_KINDS) & acts["submitted"].gt(
+        acts["tanggal"] + pd.DateOffset(months=months)
+    )
+    rows = acts.loc[late.fillna(False).to_numpy(), ["file", "sheet", "tanggal", "submitted"]]
+    submitted = places[places["field"].eq("tanggal_penyerahan")].drop_duplicates("file")
+    cells = {
+        f: {"sheet": sheet, "row": int(row)}
+        for f, sheet, row in submitted[["file", "sheet", "header_row"]].itertuples(index=False)
+    }
+    found = []
+    for (file, sheet), own in rows.groupby(["file", "sheet"], sort=True):
+        dates = say_dates(own["tanggal"].min().date(), own["tanggal"].max().date())
+        detail = (
+            f"{len(own)} sesi di sheet {sheet} ({dates}) dilaporkan lebih dari {months} bulan setelah "
+            f"kegiatan, melewati batas pedoman ({months} bulan)"
+        )
+        found.append({**file_finding(str(file), "LATE_REPORT", detail), "field": "tanggal_penyerahan",
+                      "value": f"{own['submitted'].iloc[0]:%d/%m/%Y}", **cells.get(file, {})})  # fmt: skip
+    return pd.DataFrame(found, columns=FINDING_COLUMNS)
+
+
+UNIT_NOT_MAPPED = "pegawai unit ini tidak dipetakan ke Perangkat Daerah mana pun."
+FILE_NOT_MAPPED = (
+    "berkas ini tidak masuk ke Perangkat Daerah mana pun; isi Perangkat Daerah di sheet Identitas."
+)
+
+
+def check_opd_names(batch: Batch) -> list[pd.DataFrame]:
+    """OPD_UNKNOWN for a Peta Unor's Perangkat Daerah and a file's name that mean no known OPD, with the
+    closest known name proposed: neither becomes an OPD of its own."""
+    known = batch.opds
+    subs = batch.submissions[batch.submissions["opd_source"].eq(UNKNOWN_SOURCE)]
+    files = [
+        {
+            **file_finding(str(f), "OPD_UNKNOWN", FILE_NOT_MAPPED),
+            "value": typed,
+            "proposal": _quoted(known.closest(typed)),
+        }
+        for f, typed in zip(subs["file"], subs["opd_typed"], strict=True)
+    ]
+    parts = [pd.DataFrame(files, columns=FINDING_COLUMNS)]
+    units = batch.units
+    if units is None or not len(units) or "opd" not in units.columns:
+        return parts
+    names = units["opd"].map(lambda v: clean_scalar(v) if isinstance(v, str) else "")
+    verdict = {n: known.meaning(n) is not None for n in names.unique() if n}
+    rows = units[names.map(lambda n: bool(n) and not verdict[n]).to_numpy()]
+    found = cell_findings(rows, "opd", "OPD_UNKNOWN", names[rows.index], UNIT_NOT_MAPPED)
+    parts.append(found.assign(proposal=names[rows.index].map(lambda n: _quoted(known.closest(n))).to_numpy()))
+    return parts
+
+
+def _quoted(name: str) -> str:
+    return f"'{name}'" if name else ""
 
 
 def check_period(submissions: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -277,6 +333,52 @@ def check_not_in_roster(acts: pd.DataFrame, roster_nips: pd.Index) -> list[pd.Da
         rows = acts[absent]
         parts.append(cell_findings(rows, field, "NOT_IN_ROSTER", rows[field]))
     return parts
+
+
+PROPOSING_CODES = ("NIP_FORMAT", "NOT_IN_ROSTER")
+
+
+def propose_nips(found: pd.DataFrame, acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
+    """A session NIP's NIP_FORMAT or NOT_IN_ROSTER proposes the roster's NIP when exactly one person of the
+    roster has the row's name (titles ignored) and, for NIP_FORMAT, a NIP one typing slip away from the
+    typed digits (a digit dropped, doubled or mistyped)."""
+    targets = found[
+        found["code"].isin(PROPOSING_CODES) & found["field"].isin(["nip_penerima", "nip_pembimbing"])
+    ]
+    if roster is None or not len(targets):
+        return found
+    people = roster.dropna(subset=["nip", "nama"]).drop_duplicates("nip")
+    keys = name_key(people["nama"])
+    alone = ~keys.duplicated(keep=False)
+    by_name = dict(
+        zip(keys[alone], zip(people["nip"][alone], people["nama"][alone], strict=True), strict=True)
+    )
+    rows = targets[["uid", "field", "code"]].merge(acts[["uid", *_NAME_AND_DIGITS]], on="uid", how="left")
+    role = rows["field"].str.removeprefix("nip_")
+    names = rows["nama_penerima"].where(role.eq("penerima"), rows["nama_pembimbing"])
+    typed = rows["nip_penerima_digits"].where(role.eq("penerima"), rows["nip_pembimbing_digits"])
+    proposals = []
+    for key, code, digits in zip(name_key(names).fillna(""), rows["code"], typed.fillna(""), strict=True):
+        nip, nama = by_name.get(key, ("", ""))
+        slip = code != "NIP_FORMAT" or one_edit_apart(str(digits), str(nip))
+        proposals.append(f"{nip} — {nama} di Data Pegawai" if nip and nip != digits and slip else "")
+    out = found.copy()
+    out.loc[targets.index, "proposal"] = proposals
+    return out
+
+
+_NAME_AND_DIGITS = ["nama_penerima", "nama_pembimbing", "nip_penerima_digits", "nip_pembimbing_digits"]
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether one insertion, deletion or substitution turns a into b (or they are equal)."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = sorted((a, b), key=len)
+    i = next((k for k, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    return short[i:] == long[i + 1 :]
 
 
 def check_name_mismatch(acts: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:

@@ -209,7 +209,9 @@ def _plan_column(book: Book, ws: Worksheet, series: pd.Series, percent: bool, wr
     if kind == "date":
         return _Column(_excel_serial(series), write_number, book.date)
     if kind == "integer":
-        return _Column([float(v) for v in series.tolist()], write_number, book.integer)
+        return _Column(
+            [None if v is pd.NA else float(v) for v in series.tolist()], write_number, book.integer
+        )
     if kind == "number":
         floats = series.astype("float64").tolist()
         return _Column(

@@ -87,7 +87,7 @@ def test_marked_copy_colours_and_comments_the_cells(folders):
     ws = openpyxl.load_workbook(out / "periksa" / "masuk" / "a_ditandai.xlsx")["Coaching"]
     assert ws["C2"].fill.start_color.rgb == "FFFF9999"
     assert ws["C2"].comment.text == (
-        "NIP '123' pada kolom NIP Coachee bukan 18 digit (3 digit).\n"
+        "NIP '123' pada kolom NIP Coachee bukan 18 digit (3 digit). Baris ini tidak dihitung.\n"
         "Saran: Periksa kembali NIP pada SK/kartu pegawai; NIP terdiri dari 18 angka."
     )
     assert ws["R3"].fill.start_color.rgb == "FFFFFF99"
@@ -188,7 +188,18 @@ def test_a_missing_column_is_noted_once_on_the_header_row_and_hidden_sheets_are_
         if c.comment
     }  # fmt: skip
     assert comments == {
-        ("Coaching", "A3"): "Kolom Bukti kosong. (3 baris)\n"
+        ("Coaching", "A3"): "Kolom Bukti tidak ditemukan di sheet ini (3 baris). Kolom Bukti kosong.\n"
         "Saran: Lampirkan tautan/nama berkas bukti kegiatan (formulir yang ditandatangani)."
     }
+    # one finding for the sheet in Temuan too, its Baris empty like every sheet- and file-level finding
+    temuan = openpyxl.load_workbook(out / "periksa" / "masuk" / "tanpa_bukti_validasi.xlsx")["Temuan"]
+    rows = [
+        r
+        for r in temuan.iter_rows(min_row=2, values_only=True)
+        if r[6] in ("EVIDENCE_MISSING", "SHEET_HIDDEN")
+    ]
+    assert [(r[1], r[2], r[6]) for r in rows] == [
+        ("Coaching", None, "EVIDENCE_MISSING"),
+        ("Coaching lama", None, "SHEET_HIDDEN"),
+    ]
     assert marked["Coaching"]["A1"].fill.fill_type is None  # the title row keeps its look

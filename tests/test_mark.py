@@ -28,6 +28,7 @@ def report(rows: list[tuple[str, int, str, str, str]]) -> pd.DataFrame:
                 "Kode": k,
                 "Pesan": f"pesan {k}",
                 "Saran Perbaikan": f"saran {k}",
+                "Lingkup": "sel" if r > 0 and c else ("kolom" if r > 0 else "sheet"),
             }
             for s, r, c, t, k in rows
         ]
@@ -124,7 +125,7 @@ def test_a_two_row_header_without_bukti_gets_one_visible_note(tmp_path):
     marked = tmp_path / "hasil" / "periksa" / "bappeda" / "bappeda_coaching_2025_ditandai.xlsx"
     notes = {k: v for k, v in read_marks(marked).items() if "Kolom Bukti kosong." in v[1]}
     assert list(notes) == [("Lap. Coaching 2025", "A4")]  # the anchor of the merged A4:A5 "NO." cell
-    assert notes[("Lap. Coaching 2025", "A4")][1].startswith("Kolom Bukti kosong. (")
+    assert notes[("Lap. Coaching 2025", "A4")][1].startswith("Kolom Bukti tidak ditemukan di sheet ini (")
 
 
 def test_cells_are_restyled_by_their_tag_whatever_text_or_spacing_the_row_has():

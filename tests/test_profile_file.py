@@ -63,7 +63,8 @@ def test_a_run_with_a_profile_file_uses_its_rules_and_records_its_path(folders, 
     assert people[A]["JP Coaching"] == 6  # 3 JP a session under this Perbup
     late = result.report[result.report["Kode"].eq("LATE_REPORT")]
     assert late["Pesan"].tolist() == [
-        "Diserahkan 04/05/2025, lebih dari 2 bulan setelah kegiatan 03/03/2025."
+        "Diserahkan 04/05/2025: 1 sesi di sheet Coaching (3 Maret 2025) dilaporkan lebih dari 2 bulan setelah "
+        "kegiatan, melewati batas pedoman (2 bulan). Sesi-sesi itu tetap dihitung."
     ]
     manifest = json.loads((out / "manifest_2025.json").read_text(encoding="utf-8"))
     assert manifest["profile"]["id"] == "kabupaten-contoh-2026"
@@ -82,10 +83,12 @@ def test_late_report_names_the_shipped_profiles_month(folders):
     submission(inp, "uji.xlsx", coaching=[coaching_row(dt.date(2025, 3, 3))], submitted=dt.date(2025, 4, 4))
     late = rekap(inp, out).report.query("Kode == 'LATE_REPORT'")
     assert late["Pesan"].tolist() == [
-        "Diserahkan 04/04/2025, lebih dari 1 bulan setelah kegiatan 03/03/2025."
+        "Diserahkan 04/04/2025: 1 sesi di sheet Coaching (3 Maret 2025) dilaporkan lebih dari 1 bulan setelah "
+        "kegiatan, melewati batas pedoman (1 bulan). Sesi-sesi itu tetap dihitung."
     ]
     assert late["Saran Perbaikan"].tolist() == [
-        "Laporkan kegiatan dalam batas waktu pedoman; batasnya tertulis di sheet Petunjuk pada template."
+        "Tidak perlu mengubah berkas ini; laporkan sesi berikutnya dalam batas waktu pedoman (tertulis di sheet "
+        "Petunjuk pada template)."
     ]
 
 

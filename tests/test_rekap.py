@@ -271,8 +271,8 @@ FIVE = [A, B, C, "199203042019032005", "197805062003121002"]
     ("in_roster", "recipients", "opd"),
     [
         (3, 5, "Dinas Pendidikan"),  # more than half
-        (2, 4, "laporan coaching"),  # exactly half is no majority: the file's name, not its folder's
-        (2, 5, "laporan coaching"),  # two in five
+        (2, 4, "(Tidak diketahui)"),  # exactly half is no majority; the file's name names no known OPD
+        (2, 5, "(Tidak diketahui)"),  # two in five
     ],
 )
 def test_a_file_without_its_opd_is_named_by_the_rosters_majority_else_by_its_name(
@@ -289,6 +289,8 @@ def test_a_file_without_its_opd_is_named_by_the_rosters_majority_else_by_its_nam
     (inp / "kiriman").mkdir()
     rows = [coaching_row(D(2025, 3, 3), n) for n in FIVE[:recipients]]
     submission(inp, "kiriman/laporan_coaching.xlsx", opd=None, coaching=rows)
-    rekap(inp, out)
+    result = rekap(inp, out)
     detail = sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan")
     assert {r["Perangkat Daerah"] for r in detail} == {opd}
+    unknown = result.report[result.report["Kode"].eq("OPD_UNKNOWN")]
+    assert unknown["Nilai"].tolist() == ([] if opd == "Dinas Pendidikan" else ["laporan coaching"])

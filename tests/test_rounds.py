@@ -176,3 +176,80 @@ def test_a_returned_marked_copy_is_marked_afresh_under_its_own_name(folders):
     assert ws["B3"].comment.text.count("bukan tanggal yang dikenali") == 1
     assert jp_total(out)[A] == 8
     assert result.report["Kode"].tolist().count("NIP_FORMAT") == 0
+
+
+DEWI = "199610252021082011"
+
+
+def _roster(path):
+    from helpers import COACH, COACH_NAME, roster_file
+
+    return roster_file(
+        path,
+        [
+            ["NIP", "Nama"],
+            [DEWI, "Dewi Wulandari, S.E."],
+            [A, "DEWI SAPUTRA, S.E., M.Si."],
+            [COACH, COACH_NAME],
+        ],
+    )
+
+
+def test_findings_propose_the_rosters_nip_and_names_with_titles_are_one_name(folders, tmp_path):
+    inp, out = folders
+    rows = [
+        coaching_row(D(2025, 3, 3), A, nama_penerima="Dewi Saputra"),  # the roster adds only titles
+        coaching_row(D(2025, 3, 4), DEWI[:-1], nama_penerima="Dra. Dewi Wulandari"),  # a digit dropped
+        coaching_row(D(2025, 3, 5), "199610252021082012", nama_penerima="dewi wulandari"),  # another NIP
+        coaching_row(D(2025, 3, 6), "19961025202108", nama_penerima="Dewi Wulandari"),  # too far to propose
+    ]
+    submission(inp, "dinkes.xlsx", opd="Dinkes", coaching=rows)
+    report = rekap(inp, out, roster=_roster(tmp_path / "pegawai.xlsx")).report
+    found = report[report["Kode"].isin(["NIP_FORMAT", "NOT_IN_ROSTER", "NAME_MISMATCH"])]
+    assert found[["Baris", "Kode", "Pesan"]].values.tolist() == [
+        [
+            3,
+            "NIP_FORMAT",
+            "NIP '19961025202108201' pada kolom NIP Coachee bukan 18 digit (17 digit). Mungkin maksudnya "
+            "199610252021082011 — Dewi Wulandari, S.E. di Data Pegawai. Baris ini tidak dihitung.",
+        ],
+        [
+            4,
+            "NOT_IN_ROSTER",
+            "NIP 199610252021082012 pada kolom NIP Coachee tidak ada di Data Pegawai. Mungkin maksudnya "
+            "199610252021082011 — Dewi Wulandari, S.E. di Data Pegawai.",
+        ],
+        [
+            5,
+            "NIP_FORMAT",
+            "NIP '19961025202108' pada kolom NIP Coachee bukan 18 digit (14 digit). Baris ini tidak dihitung.",
+        ],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [("12345", "12345", True), ("1234", "12345", True), ("12345", "1245", True), ("12345", "12395", True),
+     ("12345", "21345", False), ("123", "12345", False), ("", "1", True)],
+)  # fmt: skip
+def test_one_typing_slip_apart(a, b, near):
+    from pipeline.validate import one_edit_apart
+
+    assert one_edit_apart(a, b) is near and one_edit_apart(b, a) is near
+
+
+@pytest.mark.parametrize(
+    ("typed", "listed"),
+    [("Dewi Saputra", "DEWI SAPUTRA, S.E."), ("Drs. H. Ahmad Fauzi, M.Si.", "Ahmad Fauzi"),
+     ("Hj. Siti Aminah SE MM", "Siti Aminah, S.E., M.M."), ("dr. Hadi Santoso, Sp.PD", "Hadi Santoso M.Kes."),
+     ("Irwan Apt", "apt. Irwan")],
+)  # fmt: skip
+def test_titles_and_degrees_do_not_make_another_name(typed, listed):
+    import pandas as pd
+
+    from pipeline.normalise import name_key
+
+    assert name_key(pd.Series([typed])).iloc[0] == name_key(pd.Series([listed])).iloc[0]
+    assert (
+        name_key(pd.Series(["Dewi Saputri"])).iloc[0] != name_key(pd.Series(["Dewi Saputra, S.E."])).iloc[0]
+    )

@@ -33,6 +33,7 @@ MESSY = pd.DataFrame(
         "Tgl": pd.to_datetime(["2025-01-01", None, "2025-02-03", "2025-03-04", "2025-05-06"]),
         "Campur": pd.Series([1, "dua", 3.5, dt.date(2025, 1, 2), np.True_], dtype=object),
         **{f"K{i}": [f"v{i}"] * 5 for i in range(20)},  # columns past Z: AA, AB, ...
+        "Baris": pd.array([2, None, 0, 7, None], dtype="Int64"),  # Temuan: a file-level finding has no row
     }
 )
 
@@ -72,7 +73,7 @@ def test_a_spliced_table_reads_back_as_the_cell_by_cell_one(tmp_path, monkeypatc
     assert [b.row_dimensions[r].height for r in range(1, 7)] == [
         a.row_dimensions[r].height for r in range(1, 7)
     ]
-    assert (b.freeze_panes, b.auto_filter.ref, b.dimensions) == (a.freeze_panes, a.auto_filter.ref, "A1:AB6")
+    assert (b.freeze_panes, b.auto_filter.ref, b.dimensions) == (a.freeze_panes, a.auto_filter.ref, "A1:AC6")
     assert [b.column_dimensions[c].width for c in ("A", "F", "AB")] == [
         a.column_dimensions[c].width for c in ("A", "F", "AB")
     ]

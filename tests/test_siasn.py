@@ -357,3 +357,78 @@ def test_unit_unmapped_names_thirty_units_then_counts_the_rest(units, tail):
         f"Unit kerja (UNOR) yang tidak dapat dipetakan ke Perangkat Daerah: {units} unit, "
     )
     assert message.endswith(tail) and message.count("(1)") == 30
+
+
+def test_a_peta_unor_typo_makes_no_new_opd_and_proposes_the_known_name(folders):
+    """Issue 22: "Dinas Kesehtan" in the Peta Unor is no fifth OPD: a Peringatan proposes the known name,
+    the unit's employees stay unmapped; a correct abbreviation ("Dinkes") means the known OPD."""
+    inp, out = folders
+    write_siasn_xlsx(inp / "siasn.xlsx")
+    write_unit_map(
+        inp / "peta.xlsx",
+        [("Puskesmas Kertosono", "Dinas Kesehtan"), ("UPTD Laboratorium Kesehatan Daerah", "DINKES")],
+    )
+    result, rekap_path, _ = run_with_roster(inp, out)
+    people = by_nip(sheet_rows(rekap_path, "Rekap Pegawai"))
+    assert people[BUDI]["Perangkat Daerah"] == "(Tidak diketahui)"
+    assert people[FAJAR]["Perangkat Daerah"] == "Dinas Kesehatan"
+    assert {r["Perangkat Daerah"] for r in sheet_rows(rekap_path, "Rekap OPD")} == {
+        "Dinas Kesehatan",
+        "(Tidak diketahui)",
+    }
+    unknown = result.report[result.report["Kode"].eq("OPD_UNKNOWN")]
+    assert unknown[["File", "Sheet", "Baris", "Kolom", "Nilai", "Tingkat"]].values.tolist() == [
+        ["peta.xlsx", "Peta Unor", 2, "B", "Dinas Kesehtan", "Peringatan"]
+    ]
+    assert unknown["Pesan"].iloc[0] == (
+        "'Dinas Kesehtan' bukan nama Perangkat Daerah yang dikenal (Identitas, Data Pegawai atau daftar_opd di "
+        "instansi.toml); pegawai unit ini tidak dipetakan ke Perangkat Daerah mana pun. Mungkin maksudnya "
+        "'Dinas Kesehatan'."
+    )
+    assert not (out / "kirim_opd" / "Dinas Kesehtan").exists()
+    # the unit map to complete offers the known names
+    book = openpyxl.load_workbook(out / "peta_unor_2025.xlsx")
+    rule = book["Peta Unor"].data_validations.dataValidation[0]
+    assert (rule.type, rule.formula1, str(rule.sqref)) == ("list", "'Daftar OPD'!$A$2:$A$2", "B2:B6")
+    assert [r[0].value for r in book["Daftar OPD"].iter_rows()] == ["Perangkat Daerah", "Dinas Kesehatan"]
+
+
+def test_a_file_without_identitas_is_named_by_the_known_opd_its_name_abbreviates(folders, tmp_path):
+    from tests.helpers import roster_file
+
+    inp, out = folders
+    (inp / "kiriman").mkdir()
+    rows = [coaching_row(dt.date(2025, 3, 3), SITI)]
+    submission(inp / "kiriman", "bappeda_coaching_2025.xlsx", opd="", coaching=rows)
+    submission(inp, "dinkes.xlsx", opd="Dinas Kesehatan", coaching=[coaching_row(dt.date(2025, 3, 4), BUDI)])
+    roster = roster_file(
+        tmp_path / "pegawai.xlsx",
+        [["NIP", "Nama", "Perangkat Daerah"], [SITI, "Siti", "Badan Perencanaan Pembangunan Daerah"],
+         [BUDI, "Budi", "Dinas Kesehatan"]],
+    )  # fmt: skip
+    result = rekap(inp, out, roster=roster)
+    opd = result.report  # no OPD_UNKNOWN: the name abbreviates a known OPD
+    assert "OPD_UNKNOWN" not in set(opd["Kode"])
+    detail = {
+        r["File"]: r["Perangkat Daerah"] for r in sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan")
+    }
+    assert detail["kiriman/bappeda_coaching_2025.xlsx"] == "Badan Perencanaan Pembangunan Daerah"
+    assert (out / "kirim_opd" / "Badan Perencanaan Pembangunan Daerah").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("name", "known"),
+    [("bappeda", "Badan Perencanaan Pembangunan Daerah"), ("Dinas PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang"),
+     ("DINKES Kab. Nganjuk", "Dinas Kesehatan"), ("Satpol PP", "Satuan Polisi Pamong Praja"),
+     ("disdik", "Dinas Pendidikan"), ("Dinas Pendidkan", None), ("Dinas Sosial", None)],
+)  # fmt: skip
+def test_an_opd_name_means_the_known_opd_abbreviations_and_region_aside(name, known):
+    from pipeline.opds import KnownOpds
+
+    names = KnownOpds.of(
+        ["Badan Perencanaan Pembangunan Daerah", "Dinas Pekerjaan Umum dan Penataan Ruang Kabupaten Nganjuk"],
+        ["Dinas Kesehatan", "Satuan Polisi Pamong Praja", "Dinas Pendidikan"],
+    )
+    found = names.meaning(name)
+    assert (found and found.startswith(known)) if known else found is None
+    assert names.closest("Dinas Pendidkan") == "Dinas Pendidikan"

@@ -188,7 +188,16 @@ def test_an_opd_without_identitas_is_named_by_its_title_then_the_roster_then_its
     by_file = result.report.drop_duplicates("File").set_index("File")["Perangkat Daerah"]
     assert by_file["bappeda coaching.xlsx"] == "Badan Perencanaan Pembangunan Daerah"  # its title row
     assert by_file["dinsos.xlsx"] == "Dinas Sosial"  # the roster's OPD of its recipients
-    assert by_file["lain.xlsx"] == "lain"  # neither: the file name
+    assert by_file["lain.xlsx"] == "(Tidak diketahui)"  # neither, and "lain" names no known OPD
+    unknown = result.report[result.report["Kode"].eq("OPD_UNKNOWN")]
+    assert unknown[["File", "Pesan"]].values.tolist() == [
+        [
+            "lain.xlsx",
+            "'lain' bukan nama Perangkat Daerah yang dikenal (Identitas, Data Pegawai atau daftar_opd di "
+            "instansi.toml); berkas ini tidak masuk ke Perangkat Daerah mana pun; isi Perangkat Daerah di sheet "
+            "Identitas.",
+        ]
+    ]
 
 
 def test_progress_names_every_stage(folders, capsys):

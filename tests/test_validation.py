@@ -88,59 +88,59 @@ CELL_CASES = [
 # (code, field, bad value) -> the exact Pesan and Saran Perbaikan the OPD reads
 CELL_TEXTS = {
     ("MISSING_REQUIRED", "tanggal", None): (
-        "Kolom Tanggal wajib diisi tetapi kosong.",
+        "Kolom Tanggal wajib diisi tetapi kosong. Baris ini tidak dihitung.",
         "Lengkapi Tanggal pada baris ini.",
     ),
     ("MISSING_REQUIRED", "nip_penerima", None): (
-        "Kolom NIP Coachee wajib diisi tetapi kosong.",
+        "Kolom NIP Coachee wajib diisi tetapi kosong. Baris ini tidak dihitung.",
         "Lengkapi NIP Coachee pada baris ini.",
     ),
     ("MISSING_REQUIRED", "nama_pembimbing", None): (
-        "Kolom Nama Coach wajib diisi tetapi kosong.",
+        "Kolom Nama Coach wajib diisi tetapi kosong. Baris ini tidak dihitung.",
         "Lengkapi Nama Coach pada baris ini.",
     ),
     ("NIP_FORMAT", "nip_penerima", "19850312201001200"): (
-        "NIP '19850312201001200' pada kolom NIP Coachee bukan 18 digit (17 digit).",
+        "NIP '19850312201001200' pada kolom NIP Coachee bukan 18 digit (17 digit). Baris ini tidak dihitung.",
         "Periksa kembali NIP pada SK/kartu pegawai; NIP terdiri dari 18 angka.",
     ),
     ("NIP_FORMAT", "nip_penerima", "1985031220100120AB"): (
-        "NIP '1985031220100120AB' pada kolom NIP Coachee bukan 18 digit (16 digit).",
+        "NIP '1985031220100120AB' pada kolom NIP Coachee bukan 18 digit (16 digit). Baris ini tidak dihitung.",
         "Periksa kembali NIP pada SK/kartu pegawai; NIP terdiri dari 18 angka.",
     ),
     ("NIP_NUMERIC_PRECISION", "nip_penerima", 1.98503122010012e17): (
-        "NIP pada kolom NIP Coachee tersimpan sebagai angka (1.98503122010012e+17); Excel hanya menyimpan 15 digit sehingga digit terakhir hilang.",
+        "NIP pada kolom NIP Coachee tersimpan sebagai angka (1.98503122010012e+17); Excel hanya menyimpan 15 digit sehingga digit terakhir hilang. Baris ini tidak dihitung.",
         "Format kolom NIP sebagai Teks (Format Cells > Text) lalu ketik ulang NIP lengkap 18 digit.",
     ),
     ("NIP_BIRTHDATE", "nip_penerima", "198502302010012004"): (
-        "NIP '198502302010012004': digit 1-8 (19850230) bukan tanggal lahir yang sah.",
+        "NIP '198502302010012004': digit 1-8 (19850230) bukan tanggal lahir yang sah. Baris ini tidak dihitung.",
         "Digit 1-8 NIP adalah tanggal lahir (TTTTBBHH). Periksa kembali NIP pada SK/kartu pegawai.",
     ),
     ("NIP_BIRTHDATE", "nip_penerima", "193001012010012004"): (
-        "NIP '193001012010012004': digit 1-8 (19300101) bukan tanggal lahir yang sah.",
+        "NIP '193001012010012004': digit 1-8 (19300101) bukan tanggal lahir yang sah. Baris ini tidak dihitung.",
         "Digit 1-8 NIP adalah tanggal lahir (TTTTBBHH). Periksa kembali NIP pada SK/kartu pegawai.",
     ),
     ("NIP_TMT", "nip_penerima", "198503121995012004"): (
-        "NIP '198503121995012004': digit 9-14 (199501) bukan TMT pengangkatan yang sah.",
+        "NIP '198503121995012004': digit 9-14 (199501) bukan TMT pengangkatan yang sah. Baris ini tidak dihitung.",
         "Digit 9-14 NIP adalah tahun dan bulan pengangkatan. Periksa kembali NIP pada SK/kartu pegawai.",
     ),
     ("NIP_TMT", "nip_penerima", "198503122010132004"): (
-        "NIP '198503122010132004': digit 9-14 (201013) bukan TMT pengangkatan yang sah.",
+        "NIP '198503122010132004': digit 9-14 (201013) bukan TMT pengangkatan yang sah. Baris ini tidak dihitung.",
         "Digit 9-14 NIP adalah tahun dan bulan pengangkatan. Periksa kembali NIP pada SK/kartu pegawai.",
     ),
     ("NIP_GENDER", "nip_penerima", "198503122010013004"): (
-        "NIP '198503122010013004': digit ke-15 (3) harus 1 atau 2.",
+        "NIP '198503122010013004': digit ke-15 (3) harus 1 atau 2. Baris ini tidak dihitung.",
         "Digit ke-15 NIP adalah kode jenis kelamin (1 atau 2). Periksa kembali NIP.",
     ),
     ("DATE_INVALID", "tanggal", "31/02/2025"): (
-        "'31/02/2025' pada kolom Tanggal bukan tanggal yang dikenali.",
+        "'31/02/2025' pada kolom Tanggal bukan tanggal yang dikenali. Baris ini tidak dihitung.",
         "Tulis tanggal sebagai tanggal Excel atau dd/mm/yyyy, mis. 03/03/2025 atau 3 Maret 2025.",
     ),
     ("DATE_INVALID", "tanggal", "kemarin"): (
-        "'kemarin' pada kolom Tanggal bukan tanggal yang dikenali.",
+        "'kemarin' pada kolom Tanggal bukan tanggal yang dikenali. Baris ini tidak dihitung.",
         "Tulis tanggal sebagai tanggal Excel atau dd/mm/yyyy, mis. 03/03/2025 atau 3 Maret 2025.",
     ),
     ("DATE_FUTURE", "tanggal", D(2026, 2, 1)): (
-        "Tanggal 01/02/2026 pada kolom Tanggal belum terjadi (setelah 15/01/2026).",
+        "Tanggal 01/02/2026 pada kolom Tanggal belum terjadi (setelah 15/01/2026). Baris ini tidak dihitung.",
         "Periksa tahun dan bulan tanggal kegiatan.",
     ),
     ("DATE_OUT_OF_PERIOD", "tanggal", D(2024, 12, 31)): (
@@ -148,7 +148,7 @@ CELL_TEXTS = {
         "Laporkan kegiatan ini pada rekap tahun yang sesuai, atau perbaiki tahunnya.",
     ),
     ("SAME_PERSON", "nip_pembimbing", "198503122010012004"): (
-        "NIP pembimbing sama dengan NIP penerima (198503122010012004).",
+        "NIP pembimbing sama dengan NIP penerima (198503122010012004). Baris ini tidak dihitung.",
         "Isi NIP coach/mentor dengan NIP orang yang membimbing, bukan NIP penerima.",
     ),
     ("PANGKAT_UNKNOWN", "pangkat_penerima", "Golongan Z"): (
@@ -168,24 +168,26 @@ CELL_TEXTS = {
         "Samakan penulisan nama dengan Data Pegawai/SK.",
     ),
     ("SCORE_RANGE", "p5", 4): (
-        "Nilai '4' pada kolom P5 harus bilangan bulat 1, 2 atau 3.",
+        "Nilai '4' pada kolom P5 harus bilangan bulat 1, 2 atau 3. Baris ini tidak dihitung.",
         "Isi 1 (tidak setuju), 2 (netral) atau 3 (setuju).",
     ),
     ("SCORE_RANGE", "p9", 2.5): (
-        "Nilai '2.5' pada kolom P9 harus bilangan bulat 1, 2 atau 3.",
+        "Nilai '2.5' pada kolom P9 harus bilangan bulat 1, 2 atau 3. Baris ini tidak dihitung.",
         "Isi 1 (tidak setuju), 2 (netral) atau 3 (setuju).",
     ),
     ("SCORE_RANGE", "p1", None): (
-        "Nilai (kosong) pada kolom P1 harus bilangan bulat 1, 2 atau 3.",
+        "Nilai (kosong) pada kolom P1 harus bilangan bulat 1, 2 atau 3. Baris ini tidak dihitung.",
         "Isi 1 (tidak setuju), 2 (netral) atau 3 (setuju).",
     ),
     ("ASSESSMENT_VALUE", "penilaian", "Cukup"): (
-        "Penilaian 'Cukup' tidak dikenali.",
+        "Penilaian 'Cukup' tidak dikenali. Baris ini tidak dihitung.",
         "Isi salah satu: Sangat Mampu, Mampu, Kurang Mampu, Tidak Mampu.",
     ),
     ("UNKNOWN_ACTIVITY", "jenis", "Rapat Koordinasi"): (
-        "Jenis kegiatan 'Rapat Koordinasi' tidak dikenal dalam profil nganjuk-2025.",
-        "Pilih jenis kegiatan dari daftar pada template (sheet Petunjuk).",
+        "Jenis kegiatan 'Rapat Koordinasi' bukan bentuk pengembangan kompetensi dalam tabel konversi JP (profil "
+        "nganjuk-2025). Baris ini tidak dihitung.",
+        "Bila baris ini rapat atau kegiatan lain yang bukan pengembangan kompetensi, hapus barisnya; bila "
+        "pengembangan kompetensi, pilih jenisnya dari daftar di sheet Petunjuk pada template.",
     ),
 }
 
@@ -225,7 +227,8 @@ def test_duplicate_and_monthly_cap_findings(folders):
             "Hapus baris ganda, atau perbaiki tanggal/NIP bila memang sesi yang berbeda.",
         ],
         [
-            "Melebihi batas 2 sesi per bulan untuk penerima ini; baris tidak menambah JP.",
+            "Melebihi batas 2 sesi per bulan untuk penerima ini; yang dihitung pada bulan itu: opd.xlsx, sheet "
+            "Coaching, baris 2 dan 4. Baris ini tidak menambah JP.",
             "Tidak perlu diperbaiki bila sesinya benar; batas bulanan diatur dalam pedoman.",
         ],
     ]
@@ -253,12 +256,22 @@ def test_not_in_roster_and_late_report(folders, tmp_path):
     assert sorted(found["Kode"]) == ["LATE_REPORT", "LATE_REPORT", "NOT_IN_ROSTER"]
     assert found.set_index("Kode").loc["NOT_IN_ROSTER", "Sheet"] == "Pengembangan Lain"
     late = found[found["Kode"].eq("LATE_REPORT")]
-    assert late[["Sheet", "Kolom"]].values.tolist() == [["Coaching", "B"], ["Mentoring", "B"]]  # at Tanggal
-    texts = found.drop_duplicates("Kode").set_index("Kode")[["Pesan", "Saran Perbaikan"]]
-    assert texts.loc["LATE_REPORT"].tolist() == [
-        "Diserahkan 10/04/2025, lebih dari 1 bulan setelah kegiatan 03/03/2025.",
-        "Laporkan kegiatan dalam batas waktu pedoman; batasnya tertulis di sheet Petunjuk pada template.",
+    # once per sheet of sessions, at Identitas › Tanggal Penyerahan (B4 of the template), not at every date
+    assert (
+        late[["Sheet", "Baris", "Kolom", "Nilai"]].values.tolist()
+        == [["Identitas", 4, "B", "10/04/2025"]] * 2
+    )
+    assert late["Pesan"].tolist() == [
+        "Diserahkan 10/04/2025: 1 sesi di sheet Coaching (3 Maret 2025) dilaporkan lebih dari 1 bulan setelah "
+        "kegiatan, melewati batas pedoman (1 bulan). Sesi-sesi itu tetap dihitung.",
+        "Diserahkan 10/04/2025: 1 sesi di sheet Mentoring (4 Maret 2025) dilaporkan lebih dari 1 bulan setelah "
+        "kegiatan, melewati batas pedoman (1 bulan). Sesi-sesi itu tetap dihitung.",
     ]
+    texts = found.drop_duplicates("Kode").set_index("Kode")[["Pesan", "Saran Perbaikan"]]
+    assert texts.loc["LATE_REPORT", "Saran Perbaikan"] == (
+        "Tidak perlu mengubah berkas ini; laporkan sesi berikutnya dalam batas waktu pedoman (tertulis di sheet "
+        "Petunjuk pada template)."
+    )
     assert texts.loc["NOT_IN_ROSTER"].tolist() == [
         f"NIP {C} pada kolom NIP tidak ada di Data Pegawai.",
         "Periksa NIP, atau tambahkan pegawai ke Data Pegawai bila memang pegawai baru.",
@@ -407,15 +420,16 @@ def test_each_finding_gets_the_message_of_its_own_column_and_value():
         {
             "file": "a.xlsx", "sheet": "Coaching", "row": [2, 3, 4, 5],
             "code": ["MISSING_REQUIRED", "MISSING_REQUIRED", "MISSING_REQUIRED", "NIP_FORMAT"],
-            "value": ["", "", "", "123"], "detail": ["", "", "", "3 digit"],
+            "value": ["", "", "", "123"], "detail": ["", "", "", "3 digit"], "proposal": ["", "", "", "x"],
         }
     )  # fmt: skip
     labels = pd.Series(["NIP Coachee", "Tanggal", "NIP Coachee", "NIP Coachee"])
     table = render(findings, labels, pd.Series(["C", "B", "C", "C"]))
     assert table["Pesan"].tolist()[:3] == [
-        "Kolom NIP Coachee wajib diisi tetapi kosong.",
-        "Kolom Tanggal wajib diisi tetapi kosong.",
-        "Kolom NIP Coachee wajib diisi tetapi kosong.",
+        "Kolom NIP Coachee wajib diisi tetapi kosong. Baris ini tidak dihitung.",
+        "Kolom Tanggal wajib diisi tetapi kosong. Baris ini tidak dihitung.",
+        "Kolom NIP Coachee wajib diisi tetapi kosong. Baris ini tidak dihitung.",
     ]
+    assert table["Pesan"].iloc[3].endswith("(3 digit). Mungkin maksudnya x. Baris ini tidak dihitung.")
     assert table["Saran Perbaikan"].tolist()[1] == "Lengkapi Tanggal pada baris ini."
     assert "'123'" in table["Pesan"].iloc[3] and "3 digit" in table["Pesan"].iloc[3]
