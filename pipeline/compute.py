@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import revisions
-from pipeline.findings import REJECTING_CODES, cell_findings, concat_findings, title_of
+from pipeline.findings import REJECTING_CODES, cell_findings, concat_findings, title_of, where_rows
 from pipeline.frames import is_in, row_keys
 from pipeline.normalise import Batch
 from pipeline.profiles import Profile
@@ -172,23 +172,13 @@ def _over_monthly_cap(live: pd.DataFrame, profile: Profile) -> tuple[pd.DataFram
     rank = capped.groupby(CAP_GROUP, sort=False).cumcount()
     over = capped[rank >= capped["_limit"]]
     counted = capped[rank < capped["_limit"]].merge(over[CAP_GROUP].drop_duplicates(), on=CAP_GROUP)
-    places = {key: _places(rows) for key, rows in counted.groupby(CAP_GROUP, sort=False)}
+    places = {key: where_rows(rows) for key, rows in counted.groupby(CAP_GROUP, sort=False)}
     where = pd.Series(
         [places[key] for key in zip(*(over[c] for c in CAP_GROUP), strict=True)],
         index=over.index,
         dtype=object,
     )
     return over.drop(columns=["_limit", "_month"]), over["_limit"].astype(int).astype(str), where
-
-
-def _places(rows: pd.DataFrame) -> str:
-    """Rows as a clerk finds them: "opd.xlsx, sheet Coaching, baris 2 dan 4"."""
-    parts = []
-    for (file, sheet), own in rows.groupby(["file", "sheet"], sort=False):
-        numbers = [str(r) for r in own["row"]]
-        listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " dan " + numbers[-1]
-        parts.append(f"{file}, sheet {sheet}, baris {listed}")
-    return "; ".join(parts)
 
 
 def activity_table(profile: Profile) -> pd.DataFrame:

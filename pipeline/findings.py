@@ -377,6 +377,17 @@ def thousands(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
+def where_rows(rows: pd.DataFrame) -> str:
+    """Rows as a clerk finds them, a file and sheet once: "opd.xlsx, sheet Coaching, baris 2 dan 4".
+    `rows`: file, sheet, row."""
+    parts = []
+    for (file, sheet), own in rows.groupby(["file", "sheet"], sort=False):
+        numbers = [str(r) for r in own["row"]]
+        listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " dan " + numbers[-1]
+        parts.append(f"{file}, sheet {sheet}, baris {listed}")
+    return "; ".join(parts)
+
+
 def title_of(code: str) -> str:
     """The Indonesian title with the code after it, as people read it: "NIP bukan 18 digit (NIP_FORMAT)"."""
     return f"{RULES[code].title} ({code})"

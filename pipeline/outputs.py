@@ -14,6 +14,7 @@ import pandas as pd
 from pipeline.discover import InputFile
 from pipeline.excel import MAX_ROWS
 from pipeline.findings import REPORT_COLUMNS, RULES
+from pipeline.history import INDIKATOR_SHEET, PEOPLE_SHEET
 from pipeline.layout import SCORE_FIELDS, score_note
 from pipeline.mark import MARKED_SUFFIX, marked_stem, write_marked_copy
 from pipeline.profiles import Profile
@@ -44,7 +45,7 @@ def write_rekap(path: Path, tables: Tables, headline: list[tuple[str, Any]], yea
     chunks = split_rows(detail_for_sheet(tables.detail), DETAIL_SHEET_ROWS)
     with open_workbook(path, constant_memory=len(tables.detail) > CONSTANT_MEMORY_ROWS) as book:
         _ringkasan(book, tables, headline)
-        book.table("Rekap Pegawai", tables.rekap_pegawai)
+        book.table(PEOPLE_SHEET, tables.rekap_pegawai)
         book.table("Rekap Bulanan", tables.rekap_bulanan)
         book.table("Rekap OPD", tables.rekap_opd, percent=("Persentase Memenuhi",))
         for name, chunk in zip(continuation_names("Detail Kegiatan", len(chunks)), chunks, strict=True):
@@ -157,7 +158,7 @@ def ip_asn_sheets(tables: Tables) -> dict[str, pd.DataFrame]:
         "Kartu Pengendalian 20 JP": tables.kartu,
         "Capaian OPD": tables.capaian_opd,
         "Belum 20 JP": tables.belum,
-        "Indikator Kompetensi": tables.indikator,
+        INDIKATOR_SHEET: tables.indikator,
     }
 
 

@@ -375,7 +375,7 @@ class Written:
         if previous is None or previous.people is None:
             return tables, []
         people = tables.rekap_pegawai
-        moved = history.changes(previous.people, people, self.profile.yearly_target_jp)
+        moved = self._changes(previous, tables)
         now = {
             "met": int(people["Status 20 JP"].eq(TERPENUHI).sum()),
             "counted": self.computed.counts["counted"],
@@ -390,9 +390,21 @@ class Written:
             ("Dibandingkan dengan run sebelumnya", previous.folder.relative_to(self.config.output).as_posix()),
             *((f"{labels[k]} (sebelumnya → sekarang)", f"{_or_dash(previous.headline.get(k))} → {v}")
               for k, v in now.items()),
-            ("Pegawai dengan JP/status berubah", len(moved)),
+            ("Pegawai berubah (lihat sheet Perubahan)", len(moved)),
         ]  # fmt: skip
         return replace(tables, perubahan=moved), comparison
+
+    def _changes(self, previous: history.PreviousRun, tables: Tables) -> pd.DataFrame:
+        """Perubahan, with the sessions behind each change (the earlier Detail Kegiatan of these people)."""
+        assert previous.people is not None
+        kinds = (previous.kinds, history.asn_kinds(tables.indikator))
+        moved = history.changes(previous.people, tables.rekap_pegawai, self.profile.yearly_target_jp, kinds)
+        if not len(moved):
+            return moved
+        nips = set(moved["NIP"].astype(str))
+        before = history.read_detail(previous.rekap, nips)
+        now = tables.detail.loc[tables.detail["NIP Penerima"].astype(str).isin(nips), history.SESSION_FIELDS]
+        return history.with_sessions(moved, {} if before is None else history.session_reasons(before, now))
 
     def _write_all(self, stage: Path, tables: Tables, comparison: list[tuple[str, Any]]) -> list[Path]:
         """Every output; the recap here while the worker takes the other pieces (pipeline.workers)."""

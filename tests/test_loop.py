@@ -214,9 +214,12 @@ def test_a_second_run_moves_the_first_to_riwayat_and_says_what_changed(folders):
     }
     changes = sheet_rows(out / "rekap_2025.xlsx", "Perubahan")
     assert [tuple(r.values()) for r in changes] == [  # by OPD, then NIP
-        (C, "Pegawai 1001", "Dinkes", 0, 4, 4, "Belum Terpenuhi", "Belum Terpenuhi"),
-        (B, "Pegawai 1002", "Dinkes", 4, 0, -4, "Belum Terpenuhi", "Belum Terpenuhi"),
-    ]
+        (C, "Pegawai 1001", "Dinkes", 0, 4, 4, "Belum Terpenuhi", "Belum Terpenuhi",
+         "baru di Rekap Pegawai; +1 sesi Coaching dihitung: dinkes_revisi.xlsx, sheet Coaching, baris 6"),
+        (B, "Pegawai 1002", "Dinkes", 4, 0, -4, "Belum Terpenuhi", "Belum Terpenuhi",
+         "−1 sesi Coaching tidak dihitung lagi: dinkes.xlsx, sheet Coaching, baris 6 (sekarang: Diganti "
+         "revisi: dinkes_revisi.xlsx)"),
+    ]  # fmt: skip
     assert second.changed == 2
     ringkasan = {r[0]: r[1] for r in _rows(out / "rekap_2025.xlsx", "Ringkasan") if r and r[0]}
     assert ringkasan["Dibandingkan dengan run sebelumnya"] == f"riwayat/{stamp}"
@@ -366,8 +369,10 @@ def test_perubahan_shows_a_status_flip_at_exactly_20_jp(folders):
     submission(inp, "dinkes_revisi.xlsx", opd="Dinkes", coaching=sessions(3, 10, 17, 24))  # one dropped
     rekap(inp, out)
     assert [tuple(r.values()) for r in sheet_rows(out / "rekap_2025.xlsx", "Perubahan")] == [
-        (A, "Pegawai 2004", "Dinkes", 20, 16, -4, "Terpenuhi", "Belum Terpenuhi")
-    ]
+        (A, "Pegawai 2004", "Dinkes", 20, 16, -4, "Terpenuhi", "Belum Terpenuhi",
+         "−1 sesi Coaching tidak dihitung lagi: dinkes.xlsx, sheet Coaching, baris 6 (sekarang: Diganti revisi: "
+         "dinkes_revisi.xlsx)")
+    ]  # fmt: skip
     ringkasan = {r[0]: r[1] for r in _rows(out / "rekap_2025.xlsx", "Ringkasan") if r and r[0]}
     assert ringkasan["Pegawai memenuhi 20 JP (sebelumnya → sekarang)"] == "1 → 0"
 

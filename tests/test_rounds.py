@@ -253,3 +253,108 @@ def test_titles_and_degrees_do_not_make_another_name(typed, listed):
     assert (
         name_key(pd.Series(["Dewi Saputri"])).iloc[0] != name_key(pd.Series(["Dewi Saputra, S.E."])).iloc[0]
     )
+
+
+def test_perubahan_says_why_for_every_employee_that_moved(folders):
+    """Round 2 moves one of A's sessions, rejects another, pushes one of B's past the monthly cap, moves C
+    to another OPD, adds D to the roster and makes E PPPK: every row says what changed, with file, row and decision."""
+    from helpers import COACH, COACH_NAME, C, roster_file
+
+    inp, out = folders
+    d = "198001012005011005"
+
+    e = "197512122000031003"
+
+    def roster(people):
+        return roster_file(inp / "pegawai.xlsx", [["NIP", "Nama", "Perangkat Daerah", "Status"], *people])
+
+    everyone = [[A, "Ani", "Dinkes", "PNS"], [B, "Budi", "Dinkes", "PNS"], [C, "Citra", "Dinkes", "PNS"],
+                [COACH, COACH_NAME, "Dinkes", "PNS"], [e, "Eko", "Dinkes", "PNS"]]  # fmt: skip
+    roster(everyone)
+    first = [*monthly(A, (1, 2, 3)), coaching_row(D(2025, 4, 19), B)]
+    submission(inp, "dinkes.xlsx", opd="Dinkes", submitted=D(2025, 5, 2), coaching=first)
+    rekap(inp, out)
+    roster([*everyone[:2], [C, "Citra", "Bappeda", "PNS"], everyone[3], [d, "Dedi", "Dinkes", "PNS"],
+            [e, "Eko", "Dinkes", "PPPK"]])  # fmt: skip
+    second = [
+        coaching_row(D(2025, 1, 5), A),
+        coaching_row(D(2025, 2, 12), A),  # moved from 5 February
+        coaching_row(D(2025, 3, 5), A, nama_pembimbing=None),  # now rejected
+        *[coaching_row(D(2025, 4, day), B) for day in (5, 12, 19)],  # the 19th now over the cap
+    ]
+    submission(inp, "dinkes_revisi.xlsx", opd="Dinkes", submitted=D(2025, 5, 9), coaching=second)
+    result = rekap(inp, out)
+    why = {r["NIP"]: r["Sebab Perubahan"] for r in sheet_rows(out / "rekap_2025.xlsx", "Perubahan")}
+    assert why == {
+        A: "+1 sesi Coaching dihitung: dinkes_revisi.xlsx, sheet Coaching, baris 3; −1 sesi Coaching tidak "
+        "dihitung lagi: dinkes.xlsx, sheet Coaching, baris 3 (sekarang: Diganti revisi: dinkes_revisi.xlsx); "
+        "−1 sesi Coaching tidak dihitung lagi: dinkes.xlsx, sheet Coaching, baris 4 (sekarang: Ditolak: Isian "
+        "wajib kosong (MISSING_REQUIRED))",
+        B: "+2 sesi Coaching dihitung: dinkes_revisi.xlsx, sheet Coaching, baris 5 dan 6; −1 sesi Coaching tidak "
+        "dihitung lagi: dinkes.xlsx, sheet Coaching, baris 5 (sekarang: Melebihi batas 2 sesi per bulan)",
+        C: "Perangkat Daerah: Dinkes → Bappeda",
+        d: "baru di Rekap Pegawai",
+        e: "Status ASN: PNS → PPPK",
+    }
+    assert result.changed == 5
+
+
+def test_session_reasons_compare_sessions_not_rows():
+    import pandas as pd
+
+    from pipeline.history import SESSION_FIELDS, session_reasons
+
+    def detail(*rows):
+        return pd.DataFrame([dict(zip(SESSION_FIELDS, r, strict=True)) for r in rows])
+
+    before = detail(
+        ["a.xlsx", "Coaching", 2, "Coaching", D(2025, 3, 3), A, B, "Dihitung", "", 4],
+        ["a.xlsx", "Pengembangan Lain", 2, "Pelatihan Teknis", D(2025, 4, 1), A, None, "Dihitung", "", 24],
+        [
+            "a.xlsx",
+            "Coaching",
+            3,
+            "Coaching",
+            "31/02/2025",
+            B,
+            A,
+            "Ditolak",
+            "Ditolak: Tanggal tidak dikenali",
+            0,
+        ],
+    )
+    now = detail(
+        [
+            "b.xlsx",
+            "Coaching",
+            9,
+            "Coaching",
+            D(2025, 3, 3),
+            A,
+            B,
+            "Dihitung",
+            "",
+            4,
+        ],  # same session, other row
+        ["b.xlsx", "Pengembangan Lain", 4, "Pelatihan Teknis", D(2025, 4, 1), A, None, "Dihitung", "", 16],
+        [
+            "b.xlsx",
+            "Coaching",
+            3,
+            "Coaching",
+            "31/02/2025",
+            B,
+            A,
+            "Ditolak",
+            "Ditolak: Tanggal tidak dikenali",
+            0,
+        ],
+    )
+    assert session_reasons(before, now) == {
+        A: ["JP Pelatihan Teknis 24 → 16: b.xlsx, sheet Pengembangan Lain, baris 4"]
+    }
+    gone = session_reasons(before, now.iloc[1:])
+    assert (
+        gone[A][0]
+        == "−1 sesi Coaching tidak dihitung lagi: a.xlsx, sheet Coaching, baris 2 (tidak ada lagi di berkas mana pun)"
+    )
