@@ -48,7 +48,8 @@ class Computed:
 def compute(batch: Batch, findings: pd.DataFrame, profile: Profile, year: int) -> Computed:
     """SPEC §5 in order: revisions, rejected, out of period, duplicates, monthly cap, JP."""
     acts = with_activities(batch.activities, profile)
-    periods = revisions.file_periods(batch.submissions, acts, year)
+    kinds = revisions.sheet_kinds(batch.layout)
+    periods = revisions.file_periods(batch.submissions, acts, year, kinds)
     replaced = revisions.resolve(batch.submissions, session_keys(acts), periods)
     acts, status_findings = assign_status(acts, findings, profile, year, replaced)
     evaluations, eval_findings = evaluation_status([batch.evaluations, batch.assessments], findings, replaced)

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.mark import marked_stem
 from pipeline.revisions import group_key
 from pipeline.terms import UNKNOWN_OPD
 from pipeline.write import open_workbook
@@ -78,7 +76,7 @@ def copy_packages(packages: list[Package], reports: dict[str, Path], marked: dic
     written: list[Path] = []
     for package in packages:
         written += _copies(package.folder, package.files, reports)
-        written += _copies(package.folder, package.current, marked, rename=marked_stem)
+        written += _copies(package.folder, package.current, marked)
         if len(package.cards):
             written.append(package.kartu_path)
     return written
@@ -94,26 +92,14 @@ def _opd_names(submissions: pd.DataFrame, kartu: pd.DataFrame) -> dict[str, str]
     return dict(sorted((k, v) for k, v in names.items() if k))
 
 
-def _copies(
-    folder: Path, files: list[str], made: dict[str, Path], rename: Callable[[str], str] | None = None
-) -> list[Path]:
-    """Copy each file's made file into the folder, named `rename(stem)` when given and no other copy of the
-    folder has that name (a returned x_ditandai.xlsx goes back as x_ditandai.xlsx, whatever validasi/ had to
-    call it beside x.xlsx's own marked copy)."""
-    written: list[Path] = []
-    own_names = {made[rel].name for rel in files if rel in made}
+def _copies(folder: Path, files: list[str], made: dict[str, Path]) -> list[Path]:
+    written = []
     for rel in files:
         source = made.get(rel)
         if source is None:
             continue
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / source.name
-        if rename is not None:
-            preferred = folder / f"{rename(source.stem)}{source.suffix}"
-            if preferred not in written and (
-                preferred.name == source.name or preferred.name not in own_names
-            ):
-                target = preferred
         shutil.copyfile(source, target)
         written.append(target)
     return written

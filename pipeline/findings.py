@@ -295,7 +295,8 @@ _RULES = [
         "SUBMISSION_PARTLY_KEPT",
         "Versi lama tetap dihitung sebagian",
         PERINGATAN,
-        "Revisinya {quoted} tidak mencakup {detail}: baris berkas ini pada bulan-bulan itu tetap dihitung.",
+        "Revisinya {quoted} tidak mencakup bulan-bulan ini, sehingga baris berkas ini di sana tetap dihitung: "
+        "{detail}.",
         "Tidak perlu tindakan bila revisi memang hanya untuk sebagian tahun. Bila revisi menggantikan seluruh "
         "tahun, isi Periode di sheet Identitas revisi (mis. 'Januari–Desember 2025') lalu kirim kembali.",
         False,

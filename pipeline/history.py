@@ -43,6 +43,7 @@ DETAIL_SHEET = "Detail Kegiatan"  # and its continuations "Detail Kegiatan (2)",
 # What a session's explanation reads of Detail Kegiatan, in this run and the earlier one.
 SESSION_FIELDS = ["File", "Sheet", "Baris", "Jenis", "Tanggal", "NIP Penerima", "NIP Pembimbing", "Status",
                   "Keterangan", "JP"]  # fmt: skip
+SESSION_JENIS = ("Coaching", "Mentoring")  # counted in sessions; the other activities are "kegiatan"
 REASONS_LISTED = 12  # a row's Sebab Perubahan names this many changes, then how many more
 
 
@@ -248,7 +249,10 @@ def session_reasons(before: pd.DataFrame, now: pd.DataFrame) -> dict[str, list[s
     )
     for sign, verb, rows in (("+", "dihitung", added), ("−", "tidak dihitung lagi", gone)):
         for (nip, jenis, why), own in rows.groupby(["NIP Penerima", "Jenis", "why"], sort=True):
-            said.setdefault(str(nip), []).append(f"{sign}{len(own)} sesi {jenis} {verb}: {_where(own)}{why}")
+            unit = "sesi" if jenis in SESSION_JENIS else "kegiatan"
+            said.setdefault(str(nip), []).append(
+                f"{sign}{len(own)} {unit} {jenis} {verb}: {_where(own)}{why}"
+            )
     both = counted_now.merge(counted_was[["key", "JP"]], on="key", suffixes=("", " Sebelumnya"))
     for nip, jenis, jp_was, jp, file, sheet, row in both.loc[
         both["JP"].astype(float).round(2).ne(both["JP Sebelumnya"].astype(float).round(2)),

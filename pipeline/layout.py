@@ -219,6 +219,9 @@ IDENTITAS_FIELDS = [
 # Cells over sub-headers in the regulation's form: their tokens prefix the sub-header's (NIP + COACH).
 GROUP_WORDS = frozenset({w for words in _ROLE_WORDS.values() for group in words for w in group})
 
+# The sheets of an OPD's submission that hold rows a revision can replace.
+SUBMISSION_KINDS = frozenset({COACHING, MENTORING, LAIN, EVALUASI, PENILAIAN})
+
 REQUIRED_FIELDS = {
     COACHING: ("tanggal", "nip_penerima", "nip_pembimbing", "nama_pembimbing"),
     MENTORING: ("tanggal", "nip_penerima", "nip_pembimbing", "nama_pembimbing"),

@@ -54,7 +54,12 @@ def write_rekap(path: Path, tables: Tables, headline: list[tuple[str, Any]], yea
         book.table("Penilaian Mentor", tables.penilaian_mentor)
         book.table("Daftar Sertifikat", tables.sertifikat)
         if tables.perubahan is not None:
-            book.table("Perubahan", tables.perubahan)
+            book.table(
+                "Perubahan",
+                tables.perubahan,
+                wrap=("Nama", "Perangkat Daerah", "Sebab Perubahan"),
+                narrow=True,
+            )
     if len(chunks) > 1:
         parquet = path.with_name(f"detail_kegiatan_{year}.parquet")
         with atomic_path(parquet) as temp:
@@ -230,12 +235,17 @@ def report_stems(files: list[InputFile]) -> dict[str, str]:
 
 def marked_names(stems: dict[str, str]) -> dict[str, str]:
     """The marked copy's file name per input: <stem>_ditandai.xlsx, a returned marked copy keeping its own
-    name; where two inputs would share one (x.xlsx beside a returned x_ditandai.xlsx), each its stem's."""
+    name (never x_ditandai_ditandai.xlsx); an original beside its returned copy (x.xlsx beside
+    x_ditandai.xlsx) becomes x_asli_ditandai.xlsx."""
     wanted = {rel: marked_stem(stem) for rel, stem in stems.items()}
-    shared = {name for name, n in Counter(wanted.values()).items() if n > 1}
+    shared = Counter(wanted.values())
     return {
-        rel: f"{stems[rel] + MARKED_SUFFIX if name in shared else name}.xlsx" for rel, name in wanted.items()
+        rel: f"{name if shared[name] == 1 or stems[rel] == name else stems[rel] + ORIGINAL_SUFFIX}.xlsx"
+        for rel, name in wanted.items()
     }
+
+
+ORIGINAL_SUFFIX = "_asli" + MARKED_SUFFIX
 
 
 def validation_pieces(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipeline import layout
 from pipeline.findings import FINDING_COLUMNS, file_finding
 from pipeline.periods import Period, months_between, months_of, parse_period, say_months, span
 
@@ -94,33 +95,60 @@ def are_versions(keys_a: set[str], keys_b: set[str]) -> bool:
 
 @dataclass(frozen=True)
 class Coverage:
-    """What a file says of its period: the months Identitas › Periode states (None when it states none
-    understood), and the months from its first to its last session in the report year."""
+    """What a file says of what it reports: the months Identitas › Periode states (None when it states none
+    understood), the months from its first to its last session in the report year, the months of its dates
+    outside that year, and the kinds of sheet it holds (Coaching, Mentoring, ...; None: not known, all)."""
 
     stated: Period | None
     dates: Period
+    outside: Period = frozenset()
+    kinds: frozenset[str] | None = None
 
     def over(self, older: Coverage) -> Period:
         """The months this file, as a newer version, replaces of `older`: those stated; else from its own
         first session's month to the later of its last and the older version's last (a revision that
         drops the last sessions of a year still replaces them; a file of July-December leaves January-June
-        to the older version)."""
+        to the older version). The older version's months outside the report year too: they count
+        nowhere, and the newer version is the one that speaks for them."""
         if self.stated is not None:
-            return self.stated
+            return self.stated | older.outside
         if not self.dates:
             return frozenset()
-        return months_between(min(self.dates), max(self.dates | older.dates))
+        return months_between(min(self.dates), max(self.dates | older.dates)) | older.outside
 
 
-def file_periods(files: pd.DataFrame, rows: pd.DataFrame, year: int) -> dict[str, Coverage]:
-    """Each file's Coverage: its Identitas › Periode when understood, and the span of its session dates in
-    the report year (all its dates when none is in that year). `files`: file, periode; `rows`: file, tanggal."""
+def sheet_kinds(places: pd.DataFrame) -> dict[str, frozenset[str]]:
+    """The kinds of sheet each file holds, from the layout (file, sheet): a newer version replaces an older
+    one's rows only of these (a file of Coaching alone leaves the older version's Mentoring counted)."""
+    kinds: dict[str, set[str]] = {}
+    for file, sheet in places[["file", "sheet"]].drop_duplicates().itertuples(index=False):
+        kind = layout.sheet_kind(str(sheet))
+        if kind in layout.SUBMISSION_KINDS:
+            kinds.setdefault(str(file), set()).add(kind)
+    return {file: frozenset(found) for file, found in kinds.items()}
+
+
+def file_periods(
+    files: pd.DataFrame, rows: pd.DataFrame, year: int, kinds: dict[str, frozenset[str]] | None = None
+) -> dict[str, Coverage]:
+    """Each file's Coverage: its Identitas › Periode when understood, the span of its session dates in the
+    report year (all its dates when none is in that year), its months outside the year, and its kinds of
+    sheet (`kinds`: sheet_kinds; None: every kind). `files`: file, periode; `rows`: file, tanggal."""
     dated = rows.loc[rows["tanggal"].notna(), ["file", "tanggal"]]
     spans = {str(f): span(d) for f, d in dated.groupby("file", sort=False)["tanggal"]}
-    in_year = dated[dated["tanggal"].dt.year.eq(year)]
-    spans.update({str(f): span(d) for f, d in in_year.groupby("file", sort=False)["tanggal"]})
+    in_year = dated["tanggal"].dt.year.eq(year)
+    spans.update({str(f): span(d) for f, d in dated[in_year].groupby("file", sort=False)["tanggal"]})
+    outside = {
+        str(f): frozenset(months_of(d).dropna().astype(int))
+        for f, d in dated[~in_year].groupby("file")["tanggal"]
+    }
     return {
-        str(file): Coverage(parse_period(text, year) if text else None, spans.get(str(file), frozenset()))
+        str(file): Coverage(
+            parse_period(text, year) if text else None,
+            spans.get(str(file), frozenset()),
+            outside.get(str(file), frozenset()),
+            None if kinds is None else kinds.get(str(file), frozenset()),
+        )
         for file, text in zip(files["file"], files["periode"], strict=True)
     }
 
@@ -151,10 +179,11 @@ def resolve(files: pd.DataFrame, keys: pd.DataFrame, periods: dict[str, Coverage
         replaced[loser] = (best.file, newer(versions[loser], best)[1])
     rows = [
         {"file": f, "replaced_by": by, "rule": rule, "final": _final(f, replaced),
-         "covered": _covered(f, newer_of, periods, frozenset({f}))}
+         "covered": _covered(f, newer_of, periods, frozenset({f})),
+         "kinds": _kinds(f, newer_of, periods, frozenset({f}))}
         for f, (by, rule) in sorted(replaced.items())
     ]  # fmt: skip
-    out = pd.DataFrame(rows, columns=["file", "replaced_by", "rule", "final", "covered"])
+    out = pd.DataFrame(rows, columns=["file", "replaced_by", "rule", "final", "covered", "kinds"])
     return out[out["covered"].map(len).gt(0)].reset_index(drop=True)
 
 
@@ -186,6 +215,25 @@ def _covered(
     return frozenset(months)
 
 
+def _kinds(
+    file: str, newer_of: dict[str, list[str]], periods: dict[str, Coverage], seen: frozenset[str]
+) -> frozenset[str] | None:
+    """The kinds of sheet some newer version of `file` holds (None: every kind), along the chain as
+    _covered."""
+    found: set[str] = set()
+    for other in newer_of.get(file, []):
+        if other in seen:
+            continue
+        own, later = (
+            periods[other].kinds if other in periods else None,
+            _kinds(other, newer_of, periods, seen | {other}),
+        )
+        if own is None or later is None:
+            return None
+        found |= own | later
+    return frozenset(found)
+
+
 def _final(file: str, replaced: dict[str, tuple[str, str]]) -> str:
     """Follow the chain of replacements to the version that counts."""
     seen = {file}
@@ -197,25 +245,39 @@ def _final(file: str, replaced: dict[str, tuple[str, str]]) -> str:
 
 
 def replaced_rows(rows: pd.DataFrame, replaced: pd.DataFrame) -> pd.Series:
-    """Which rows a newer version replaces: a row of an older version dated in a month its newer versions
-    cover, or not dated at all (it cannot be placed outside them). `rows`: file, tanggal."""
+    """Which rows a newer version replaces: a row of an older version on a kind of sheet its newer versions
+    hold, dated in a month they cover or not dated at all (it cannot be placed outside them).
+    `rows`: file, kind, tanggal."""
     hit = pd.Series(False, index=rows.index)
     if not len(replaced):
         return hit
     month = months_of(rows["tanggal"])
-    for file, covered in zip(replaced["file"], replaced["covered"], strict=True):
+    for file, covered, kinds in zip(replaced["file"], replaced["covered"], replaced["kinds"], strict=True):
         own = rows["file"].eq(file).to_numpy()
+        if kinds is not None:
+            own = own & rows["kind"].isin(list(kinds)).to_numpy()
         hit |= own & (month.isna() | month.isin(list(covered))).to_numpy()
     return hit
 
 
 def still_counting(rows: pd.DataFrame, replaced: pd.DataFrame, hit: pd.Series) -> pd.Series:
-    """Per older version (index: file), the months of its rows no newer version replaces."""
-    kept = rows.loc[~hit & rows["file"].isin(replaced["file"]), ["file", "tanggal"]]
+    """Per older version (index: replaced's), its rows no newer version replaces: kind of sheet -> months."""
+    kept = rows.loc[~hit & rows["file"].isin(replaced["file"]), ["file", "kind", "tanggal"]]
     months = kept.assign(month=months_of(kept["tanggal"])).dropna(subset=["month"])
-    found = {str(f): frozenset(int(x) for x in m) for f, m in months.groupby("file")["month"]}
-    return pd.Series(
-        [found.get(f, frozenset()) for f in replaced["file"]], index=replaced.index, dtype=object
+    found: dict[str, dict[str, Period]] = {}
+    for (file, kind), own in months.groupby(["file", "kind"], sort=True)["month"]:
+        found.setdefault(str(file), {})[str(kind)] = frozenset(int(m) for m in own)
+    return pd.Series([found.get(f, {}) for f in replaced["file"]], index=replaced.index, dtype=object)
+
+
+def say_kept(kept: dict[str, Period]) -> str:
+    """ "Coaching: Januari–Juni 2025; Mentoring: Juli–Oktober 2025", the sheets in the template's order."""
+    order = list(layout.SHEET_NAMES)
+    return "; ".join(
+        f"{layout.SHEET_NAMES.get(kind, kind)}: {say_months(months)}"
+        for kind, months in sorted(
+            kept.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99
+        )
     )
 
 
@@ -233,6 +295,6 @@ def superseded_findings(replaced: pd.DataFrame) -> pd.DataFrame:
         rows.append({**file_finding(str(file), "SUBMISSION_SUPERSEDED", detail), "value": str(by)})
         if kept:
             rows.append(
-                {**file_finding(str(file), "SUBMISSION_PARTLY_KEPT", say_months(kept)), "value": str(by)}
+                {**file_finding(str(file), "SUBMISSION_PARTLY_KEPT", say_kept(kept)), "value": str(by)}
             )
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

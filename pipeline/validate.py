@@ -34,7 +34,7 @@ def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.Da
         *check_grades(acts),
         check_mentor_junior(acts),
         check_evidence(acts),
-        check_late_report(acts, profile, batch.layout),
+        check_late_report(acts, profile, batch.layout, year),
         check_period(batch.submissions, year),
     ]
     if roster_nips is not None:
@@ -246,16 +246,16 @@ def check_evidence(acts: pd.DataFrame) -> pd.DataFrame:
     return cell_findings(rows, "bukti", "EVIDENCE_MISSING", pd.Series("", index=rows.index))
 
 
-def check_late_report(acts: pd.DataFrame, profile: Profile, places: pd.DataFrame) -> pd.DataFrame:
-    """One LATE_REPORT per file and sheet whose sessions were handed in later than the profile allows after
-    them: how many, their dates, the rule; marked on the file's Tanggal Penyerahan (they still count).
+def check_late_report(acts: pd.DataFrame, profile: Profile, places: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One LATE_REPORT per file and sheet whose sessions of the report year were handed in later than the
+    profile allows after them: how many, their dates, the rule; marked on the file's Tanggal Penyerahan
+    (they still count).
     `places`: the layout (file, sheet, field, header_row), where Identitas › Tanggal Penyerahan is."""
     months = profile.report_deadline_months
     if not months:
         return empty_findings()
-    late = acts["kind"].isin(SESSION_KINDS) & acts["submitted"].gt(
-        acts["tanggal"] + pd.DateOffset(months=months)
-    )
+    late = acts["kind"].isin(SESSION_KINDS) & acts["tanggal"].dt.year.eq(year)
+    late &= acts["submitted"].gt(acts["tanggal"] + pd.DateOffset(months=months))
     rows = acts.loc[late.fillna(False).to_numpy(), ["file", "sheet", "tanggal", "submitted"]]
     submitted = places[places["field"].eq("tanggal_penyerahan")].drop_duplicates("file")
     cells = {

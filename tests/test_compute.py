@@ -193,6 +193,7 @@ def test_every_row_ends_in_exactly_one_place_and_the_cap_holds(data, profile_id,
             "rule": ["x"],
             "final": ["b.xlsx"],
             "covered": [every_month],
+            "kinds": [None],  # every kind of sheet
         }
     ).iloc[: int(b_replaces_a)]
     result, _ = assign_status(frame, findings, profile, 2025, replaced)

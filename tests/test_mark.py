@@ -168,10 +168,10 @@ def test_marked_names_never_collide_in_validasi():
         "x.xlsx": "x_ditandai.xlsx",
         "y_ditandai.xlsx": "y_ditandai.xlsx",
     }
-    # the original beside its returned marked copy: each keeps its own stem
+    # the original beside its returned marked copy: the returned one keeps its name
     assert marked_names({"x.xlsx": "x", "x_ditandai.xlsx": "x_ditandai"}) == {
-        "x.xlsx": "x_ditandai.xlsx",
-        "x_ditandai.xlsx": "x_ditandai_ditandai.xlsx",
+        "x.xlsx": "x_asli_ditandai.xlsx",
+        "x_ditandai.xlsx": "x_ditandai.xlsx",
     }
 
 

@@ -85,8 +85,8 @@ def test_a_semester_file_replaces_only_its_months(folders):
         "itu berstatus Diganti Revisi, 0 JP."
     ]
     assert findings_of(result, "dinkes_2025.xlsx", "SUBMISSION_PARTLY_KEPT") == [
-        "Revisinya 'dinkes semester 2.xlsx' tidak mencakup Januari–Juni 2025: baris berkas ini pada bulan-bulan "
-        "itu tetap dihitung."
+        "Revisinya 'dinkes semester 2.xlsx' tidak mencakup bulan-bulan ini, sehingga baris berkas ini di sana "
+        "tetap dihitung: Coaching: Januari–Juni 2025."
     ]
     detail = sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan")
     old = [r["Status"] for r in detail if r["File"] == "dinkes_2025.xlsx"]
@@ -358,3 +358,22 @@ def test_session_reasons_compare_sessions_not_rows():
         gone[A][0]
         == "−1 sesi Coaching tidak dihitung lagi: a.xlsx, sheet Coaching, baris 2 (tidak ada lagi di berkas mana pun)"
     )
+
+
+def test_a_revision_replaces_only_the_kinds_of_sheet_it_holds(folders):
+    """A revision holding Coaching alone (the OPD deleted the other sheets) leaves the older version's
+    Mentoring counted; the Coaching rows of the months it covers are replaced."""
+    import openpyxl
+
+    inp, out = folders
+    both = {"coaching": monthly(A, (1, 2)), "mentoring": monthly(B, (1, 2))}
+    submission(inp, "dinkes.xlsx", opd="Dinkes", submitted=D(2025, 3, 1), **both)
+    path = submission(
+        inp, "dinkes_revisi.xlsx", opd="Dinkes", submitted=D(2025, 3, 9), coaching=monthly(A, (1,))
+    )
+    book = openpyxl.load_workbook(path)
+    for name in ("Mentoring", "Evaluasi Coaching", "Penilaian Mentor", "Pengembangan Lain"):
+        del book[name]
+    book.save(path)
+    rekap(inp, out)
+    assert jp_total(out) == {A: 4, B: 4}  # A's February replaced (deleted), B's two mentoring sessions kept
