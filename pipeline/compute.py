@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import revisions
-from pipeline.findings import REJECTING_CODES, cell_findings, concat_findings, title_of, where_rows
+from pipeline.findings import REJECTING_CODES, cell_findings, concat_findings, places_by, title_of
 from pipeline.frames import is_in, row_keys
 from pipeline.normalise import Batch
 from pipeline.profiles import Profile
@@ -173,7 +173,7 @@ def _over_monthly_cap(live: pd.DataFrame, profile: Profile) -> tuple[pd.DataFram
     rank = capped.groupby(CAP_GROUP, sort=False).cumcount()
     over = capped[rank >= capped["_limit"]]
     counted = capped[rank < capped["_limit"]].merge(over[CAP_GROUP].drop_duplicates(), on=CAP_GROUP)
-    places = {key: where_rows(rows) for key, rows in counted.groupby(CAP_GROUP, sort=False)}
+    places = places_by(counted, CAP_GROUP)
     where = pd.Series(
         [places[key] for key in zip(*(over[c] for c in CAP_GROUP), strict=True)],
         index=over.index,

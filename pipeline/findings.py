@@ -381,12 +381,23 @@ def thousands(number: int) -> str:
 def where_rows(rows: pd.DataFrame) -> str:
     """Rows as a clerk finds them, a file and sheet once: "opd.xlsx, sheet Coaching, baris 2 dan 4".
     `rows`: file, sheet, row."""
-    parts = []
-    for (file, sheet), own in rows.groupby(["file", "sheet"], sort=False):
-        numbers = [str(r) for r in own["row"]]
-        listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " dan " + numbers[-1]
-        parts.append(f"{file}, sheet {sheet}, baris {listed}")
-    return "; ".join(parts)
+    return places_by(rows.assign(_all=0), ["_all"]).get(0, "")
+
+
+def places_by(rows: pd.DataFrame, keys: list[str]) -> dict[object, str]:
+    """where_rows of each group of `rows` by `keys`, in one grouped pass (a key of one column is the value
+    itself, of several a tuple); the rows keep their order."""
+    lists = rows.groupby([*keys, "file", "sheet"], sort=False)["row"].agg(list)
+    out: dict[object, str] = {}
+    for index, numbers in lists.items():
+        parts: list[object] = list(index) if isinstance(index, tuple) else [index]
+        key, file, sheet = parts[:-2], parts[-2], parts[-1]
+        texts = [str(n) for n in numbers]
+        listed = texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " dan " + texts[-1]
+        group = key[0] if len(key) == 1 else tuple(key)
+        text = f"{file}, sheet {sheet}, baris {listed}"
+        out[group] = f"{out[group]}; {text}" if group in out else text
+    return out
 
 
 def title_of(code: str) -> str:

@@ -36,6 +36,12 @@ def abbreviations() -> dict[str, str]:
 
 def opd_words(name: object) -> frozenset[str]:
     """The words that identify an OPD: abbreviations spelled out, the region and fillers left out."""
+    return _words(clean_scalar(name))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _words(name: str) -> frozenset[str]:
+    """opd_words of a name, remembered: a roster repeats its OPD names on every row."""
     text = f" {' '.join(tokens(name))} "
     for short, full in sorted(abbreviations().items(), key=lambda item: -len(item[0])):
         text = text.replace(f" {short} ", f" {full} ")
@@ -53,7 +59,7 @@ class KnownOpds:
     def of(cls, *sources: Iterable[str]) -> KnownOpds:
         names: dict[frozenset[str], str] = {}
         for source in sources:
-            for name in source:
+            for name in dict.fromkeys(source):  # each distinct name once, in order
                 text = clean_scalar(name)
                 if text and opd_words(text):
                     names.setdefault(opd_words(text), text)
