@@ -40,7 +40,7 @@ class Computed:
     activities: pd.DataFrame  # the normalised rows + activity, status, keterangan_status, jp
     evaluations: pd.DataFrame  # uid, status, accepted of every Evaluasi Coaching / Penilaian Mentor row
     findings: pd.DataFrame  # FINDING_COLUMNS: file-level, validation and status findings
-    replaced: pd.DataFrame  # older versions of a submission: file, replaced_by, rule, final, covered, kept
+    replaced: pd.DataFrame  # older versions: file, replaced_by, rule, final, covered, kinds, kept
     counts: dict[str, int]  # rows_read and one count per status (SPEC §5.6): the manifest's reconciliation
     evaluation_counts: dict[str, int]  # rows_read, accepted, rejected, duplicate, superseded
 

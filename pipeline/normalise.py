@@ -98,9 +98,7 @@ class Batch:
     assessments: pd.DataFrame
     roster: pd.DataFrame | None
     layout: pd.DataFrame  # file, sheet, field, letter, header, header_row
-    submissions: (
-        pd.DataFrame
-    )  # per workbook: file, opd, submitted, mtime, sha256, tahun, periode, roster_only
+    submissions: pd.DataFrame  # per workbook: file, opd, submitted, mtime, sha256, tahun, periode, ...
     file_findings: list[dict[str, object]]
     workbooks: list[WorkbookData]
     opds: KnownOpds = field(default_factory=lambda: KnownOpds(()))  # the run's OPD names (pipeline.opds)

@@ -5,9 +5,10 @@ smaller one also occur in the other. Of two versions the newer wins: the later T
 missing or equal, the file whose name marks a revision; else the later modification time; else, as a last
 tie-break that keeps the run deterministic, the file whose path sorts last.
 
-The newer version wins for the period it covers, not for the whole year: the months Identitas › Periode
-states, else the months its session dates span. An older version's rows in the months its newer versions
-cover are replaced; its rows in other months still count (a semester-2 file does not wipe January-June).
+The newer version wins for what it covers, not for the whole year: the months Identitas › Periode states,
+else from its first session's month to the later of its own and the older version's last (Coverage), and
+only on the kinds of sheet it holds. An older version's rows there are replaced; its other rows still count
+(a semester-2 file does not wipe January-June).
 Pure functions over small per-file tables: the number of files, not rows, drives the loops here.
 """
 
@@ -155,7 +156,8 @@ def file_periods(
 
 def resolve(files: pd.DataFrame, keys: pd.DataFrame, periods: dict[str, Coverage]) -> pd.DataFrame:
     """One row per file a newer version replaces for some months: file, replaced_by (the direct newer
-    version), rule, final (the newest), covered (the months its newer versions cover, a frozenset).
+    version), rule, final (the newest), covered (the months its newer versions cover, a frozenset), kinds
+    (the kinds of sheet they hold; None: every kind).
 
     `files`: file, opd, submitted (datetime or NaT), mtime, sha256. `keys`: file, key (a session key per row).
     `periods`: what each file says of its period (file_periods)."""

@@ -353,7 +353,8 @@ def propose_nips(found: pd.DataFrame, acts: pd.DataFrame, roster: pd.DataFrame |
     by_name = dict(
         zip(keys[alone], zip(people["nip"][alone], people["nama"][alone], strict=True), strict=True)
     )
-    rows = targets[["uid", "field", "code"]].merge(acts[["uid", *_NAME_AND_DIGITS]], on="uid", how="left")
+    named = acts.loc[acts["uid"].isin(targets["uid"]).to_numpy(), ["uid", *_NAME_AND_DIGITS]]  # few rows
+    rows = targets[["uid", "field", "code"]].merge(named, on="uid", how="left")
     role = rows["field"].str.removeprefix("nip_")
     names = rows["nama_penerima"].where(role.eq("penerima"), rows["nama_pembimbing"])
     typed = rows["nip_penerima_digits"].where(role.eq("penerima"), rows["nip_pembimbing_digits"])

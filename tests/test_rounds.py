@@ -377,3 +377,33 @@ def test_a_revision_replaces_only_the_kinds_of_sheet_it_holds(folders):
     book.save(path)
     rekap(inp, out)
     assert jp_total(out) == {A: 4, B: 4}  # A's February replaced (deleted), B's two mentoring sessions kept
+
+
+def test_coverage_of_a_newer_version_over_an_older_one():
+    from pipeline.revisions import Coverage
+
+    m = month_index
+    older = Coverage(None, months_between(m(2025, 1), m(2025, 12)), frozenset({m(2024, 12)}))
+    semester = Coverage(None, months_between(m(2025, 7), m(2025, 11)))
+    # from its first month to the later last month of the two; the older one's out-of-year month too
+    assert semester.over(older) == months_between(m(2025, 7), m(2025, 12)) | {m(2024, 12)}
+    stated = Coverage(parse_period("Triwulan I 2025", 2025), months_between(m(2025, 7), m(2025, 9)))
+    assert stated.over(older) == months_between(m(2025, 1), m(2025, 3)) | {m(2024, 12)}
+    assert Coverage(None, frozenset()).over(older) == frozenset()
+
+
+def test_sebab_perubahan_lists_twelve_reasons_then_counts_the_rest():
+    import pandas as pd
+
+    from pipeline.history import with_sessions
+
+    moved = pd.DataFrame({"NIP": [A, B], "Sebab Perubahan": ["Perangkat Daerah: X → Y", ""]})
+    why = {A: [f"alasan {i}" for i in range(13)], B: ["+1 sesi Coaching dihitung: a.xlsx"]}
+    texts = with_sessions(moved, why)["Sebab Perubahan"].tolist()
+    assert (
+        texts[0]
+        == "Perangkat Daerah: X → Y; "
+        + "; ".join(f"alasan {i}" for i in range(11))
+        + "; dan 2 perubahan lain"
+    )
+    assert texts[1] == "+1 sesi Coaching dihitung: a.xlsx"
