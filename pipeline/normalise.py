@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -256,10 +258,77 @@ def parse_mode(raw: pd.Series) -> pd.Series:
     return pd.Series(np.where(online, "Daring", "Luring"), index=raw.index, dtype="string")
 
 
-@per_unique
 def parse_number(raw: pd.Series) -> pd.Series:
-    text = cell_text(raw).str.replace(",", ".", regex=False).str.replace(r"[^0-9.\-]", "", regex=True)
-    return pd.to_numeric(text, errors="coerce").astype("float64")
+    """One number per cell, or NaN: never the digits of several numbers glued together (parse_amount)."""
+    return parse_amount(raw)["value"]
+
+
+# How parse_amount read a cell (its `reading`): empty, a number as typed ("24", "24 JP", "24,5", "1.000"), one
+# number taken from annotated text ("24 JP (3 hari)": NUMBER_READ), several numbers that do not say which is
+# meant or no number at all ("3 x 8 JP", "1e3", "dua puluh": NUMBER_UNCLEAR).
+READING_EMPTY, READING_PLAIN, READING_TEXT, READING_UNCLEAR = "kosong", "angka", "teks", "tidak jelas"
+READINGS = pd.CategoricalDtype([READING_EMPTY, READING_PLAIN, READING_TEXT, READING_UNCLEAR])
+_NUMBER_TOKEN = re.compile(r"[-−]?\d+(?:[.,]\d+)*")
+_PRODUCT = re.compile(r"\d\s*[x×*]\s*\d", re.IGNORECASE)
+_UNIT_WORDS = {"jp": {"jp", "jam", "pelajaran"}, "hari": {"hari"}}  # words a plain "24 JP" or "3 hari" holds
+
+
+def parse_amount(raw: pd.Series, unit: str = "") -> pd.DataFrame:
+    """`value` (float or NaN) and `reading` (READINGS) of each cell, read as a clerk types a number: one
+    number, with a unit word (`unit`, e.g. "jp") or not; of several, the one beside the unit word."""
+    return per_unique(functools.partial(_amounts, unit=unit))(raw)
+
+
+def _amounts(values: pd.Series, unit: str) -> pd.DataFrame:
+    read = [_amount(v, unit) for v in values]
+    return pd.DataFrame(
+        {"value": pd.Series([r[0] for r in read], dtype="float64", index=values.index),
+         "reading": pd.Series([r[1] for r in read], dtype=READINGS, index=values.index)}
+    )  # fmt: skip
+
+
+def _amount(value: object, unit: str) -> tuple[float, str]:
+    if isinstance(value, _NUMBER_TYPES) and not isinstance(value, bool):
+        number = float(value)
+        return (number, READING_PLAIN) if math.isfinite(number) else (math.nan, READING_UNCLEAR)
+    text = clean_scalar(value).casefold()
+    if not text:
+        return math.nan, READING_EMPTY
+    tokens = list(_NUMBER_TOKEN.finditer(text))
+    if not tokens or _PRODUCT.search(text):
+        return math.nan, READING_UNCLEAR
+    rest = _NUMBER_TOKEN.sub(" ", text)
+    words = set(re.findall(r"[a-z]+", rest))
+    if len(tokens) == 1:
+        plain = words <= _UNIT_WORDS.get(unit, set()) and not re.search(r"[^a-z0-9\s.:,\-−]", rest)
+        return _token_value(tokens[0].group()), READING_PLAIN if plain else READING_TEXT
+    beside = [t for t in tokens if unit and _beside(text, t, unit)]
+    return (
+        (_token_value(beside[0].group()), READING_TEXT) if len(beside) == 1 else (math.nan, READING_UNCLEAR)
+    )
+
+
+def _beside(text: str, token: re.Match[str], unit: str) -> bool:
+    """Whether the unit word stands right before or after the number ("24 JP", "JP: 24")."""
+    after = text[token.end() :].lstrip(" :")
+    before = text[: token.start()].rstrip(" :")
+    return after.startswith(unit) or before.endswith(unit)
+
+
+def _token_value(token: str) -> float:
+    """ "24" 24, "24,5" 24.5, "1.000" 1000, "1.000,5" 1000.5, "-24" -24: a dot before groups of three
+    digits separates thousands, a comma (or the last separator of two kinds) the decimals."""
+    sign = -1.0 if token[0] in "-−" else 1.0
+    digits = token.lstrip("-−")
+    if "," in digits and "." in digits:
+        decimal = max(digits.rfind(","), digits.rfind("."))
+        whole = re.sub(r"[.,]", "", digits[:decimal])
+        return sign * float(f"{whole}.{digits[decimal + 1 :]}")
+    if "." in digits and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits):
+        return sign * float(digits.replace(".", ""))
+    if digits.count(",") > 1 or digits.count(".") > 1:
+        return sign * float(re.sub(r"[.,]", "", digits))
+    return sign * float(digits.replace(",", "."))
 
 
 def pppk_nip(digits: pd.Series) -> pd.Series:
@@ -580,9 +649,11 @@ def type_activities(frame: pd.DataFrame) -> pd.DataFrame:
     out["moda"] = parse_mode(_raw(frame, "moda"))
     out["bukti"] = clean_text(_raw(frame, "bukti"))
     out["jenis_text"] = clean_text(_raw(frame, "jenis"))
-    out["jp_program"] = parse_number(_raw(frame, "jp_program"))
+    for name, unit in (("jp_program", "jp"), ("jumlah_hari", "hari")):
+        amount = parse_amount(_raw(frame, name), unit)
+        out[name], out[f"{name}_reading"] = amount["value"], amount["reading"]
     out["jp_program_text"] = cell_text(_raw(frame, "jp_program"))
-    out["jumlah_hari"] = parse_number(_raw(frame, "jumlah_hari"))
+    out["jumlah_hari_text"] = cell_text(_raw(frame, "jumlah_hari"))
     out["keterangan"] = clean_text(_raw(frame, "keterangan"))
     return pd.DataFrame(out)
 

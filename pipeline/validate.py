@@ -10,7 +10,16 @@ import pandas as pd
 from pipeline import layout
 from pipeline.findings import FINDING_COLUMNS, cell_findings, concat_findings, empty_findings, file_finding
 from pipeline.frames import is_in
-from pipeline.normalise import UNKNOWN_SOURCE, Batch, asn_status, name_key, pppk_nip
+from pipeline.normalise import (
+    READING_EMPTY,
+    READING_TEXT,
+    READING_UNCLEAR,
+    UNKNOWN_SOURCE,
+    Batch,
+    asn_status,
+    name_key,
+    pppk_nip,
+)
 from pipeline.periods import parse_period, say_dates
 from pipeline.profiles import SESSION_ACTIVITIES, Profile
 from pipeline.roster import unmapped
@@ -31,6 +40,7 @@ def validate(batch: Batch, profile: Profile, year: int, today: dt.date) -> pd.Da
         check_same_person(acts),
         check_unknown_activity(acts, profile),
         check_programme_jp(acts, profile),
+        *check_amounts(acts),
         *check_grades(acts),
         check_mentor_junior(acts),
         check_evidence(acts),
@@ -214,9 +224,34 @@ def check_unknown_activity(acts: pd.DataFrame, profile: Profile) -> pd.DataFrame
 def check_programme_jp(acts: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     """Activities counted by programme JP need it, unless a per-day cap can stand in (e-learning)."""
     needs = [k for k, a in profile.activities.items() if a.unit == "program" and a.max_jp_per_day is None]
-    missing = acts["activity"].isin(needs) & acts["jp_program"].isna()
+    missing = acts["activity"].isin(needs) & acts["jp_program_reading"].eq(READING_EMPTY)
     rows = acts[missing]
     return cell_findings(rows, "jp_program", "MISSING_REQUIRED", rows["jp_program_text"])
+
+
+AMOUNT_FIELDS = ("jp_program", "jumlah_hari")
+
+
+def check_amounts(acts: pd.DataFrame) -> list[pd.DataFrame]:
+    """JP Program and Jumlah Hari as typed: one number read from annotated text (NUMBER_READ, it counts),
+    no clear number (NUMBER_UNCLEAR), a negative one (NUMBER_NEGATIVE); an end before the start."""
+    parts = []
+    for field in AMOUNT_FIELDS:
+        reading, text = acts[f"{field}_reading"], acts[f"{field}_text"]
+        rows = acts[reading.eq(READING_TEXT).to_numpy()]
+        parts.append(
+            cell_findings(rows, field, "NUMBER_READ", text[rows.index], rows[field].map("{:g}".format))
+        )
+        rows = acts[reading.eq(READING_UNCLEAR).to_numpy()]
+        parts.append(cell_findings(rows, field, "NUMBER_UNCLEAR", text[rows.index]))
+        rows = acts[acts[field].lt(0).to_numpy()]
+        parts.append(cell_findings(rows, field, "NUMBER_NEGATIVE", text[rows.index]))
+    backwards = acts[acts["tanggal_selesai"].lt(acts["tanggal"]).fillna(False).to_numpy()]
+    parts.append(
+        cell_findings(backwards, "tanggal_selesai", "DATE_ORDER", _dmy(backwards["tanggal_selesai"]),
+                      _dmy(backwards["tanggal"]))
+    )  # fmt: skip
+    return parts
 
 
 def check_grades(acts: pd.DataFrame) -> list[pd.DataFrame]:
