@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -223,14 +224,36 @@ def write_findings_report(path: Path, report: pd.DataFrame, title: str) -> None:
         book.table("Temuan", rows, wrap=wrapped, narrow=True)  # a finding about a file or sheet: no Baris
 
 
+MAX_STEM = 100  # a report's stem; longer ones are cut and end in a hash of the input's path
+
+
 def report_stems(files: list[InputFile]) -> dict[str, str]:
-    """A unique file-name stem per input (folders joined with '__' when two files share a stem)."""
-    stems = [Path(f.rel).stem for f in files]
-    out = {}
-    for f, stem in zip(files, stems, strict=True):
-        name = stem if stems.count(stem) == 1 else Path(f.rel).with_suffix("").as_posix().replace("/", "__")
-        out[f.rel] = re.sub(r'[<>:"\\|?*]', "_", name)
-    return out
+    """A file-name stem per input, distinct even where file systems ignore case: its own stem; where two
+    share it, its path with folders joined by '__'; where those still meet (dinas.xls beside dinas.xlsx),
+    the extension too (dinas_xls); then, for any name still shared or too long, a hash of the path at its end."""
+    names = {f.rel: _safe(Path(f.rel).stem) for f in files}
+    ways = (
+        lambda rel: Path(rel).with_suffix("").as_posix().replace("/", "__"),
+        lambda rel: rel.replace("/", "__").replace(".", "_"),
+    )
+    for way in ways:
+        for rel in _shared(names):
+            names[rel] = _safe(way(rel))
+    for rel in {*_shared(names), *(r for r, name in names.items() if len(name) > MAX_STEM)}:
+        digest = hashlib.sha1(rel.encode("utf-8")).hexdigest()[:8]
+        names[rel] = f"{names[rel][: MAX_STEM - 9]}_{digest}"
+    return names
+
+
+def _shared(names: dict[str, str]) -> list[str]:
+    """The inputs whose name another input has too (case aside)."""
+    counts = Counter(name.casefold() for name in names.values())
+    return [rel for rel, name in names.items() if counts[name.casefold()] > 1]
+
+
+def _safe(name: str) -> str:
+    """A name every file system takes: no reserved or control characters, no trailing dot or space."""
+    return re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", name).rstrip(" .") or "_"
 
 
 def marked_names(stems: dict[str, str]) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Numbers as a clerk types them (issue 25, first item): one number or none, never digits glued together."""
+"""Inputs as an analyst's desk produces them (issue 25): numbers as a clerk types them, one number or none; file names that would share an output name."""
 
 import datetime as dt
 
@@ -87,3 +87,44 @@ def test_annotated_numbers_count_once_and_unclear_ones_are_rejected(folders):
     ]
     statuses = [r["Status"] for r in sheet_rows(out / "rekap_2025.xlsx", "Detail Kegiatan")]
     assert statuses == ["Dihitung", "Ditolak", "Ditolak", "Ditolak", "Ditolak", "Dihitung"]
+
+
+def test_every_input_gets_its_own_report_names():
+    """Issue 25: an .xls then an .xlsx of one name, a folder beside a joined name, names differing in case
+    only, and a name too long for a file system all get distinct, stable names, checked before writing."""
+    from pathlib import Path
+
+    from pipeline.discover import InputFile
+    from pipeline.outputs import MAX_STEM, report_stems
+
+    rels = ["dinas.xls", "dinas.xlsx", "a/dinas.xlsx", "a__dinas.xlsx", "Bappeda.xlsx", "bappeda.xlsx",
+            "x" * 250 + ".xlsx", "ok.xlsx", "b/ok.ods"]  # fmt: skip
+    stems = report_stems([InputFile(Path(r), r) for r in rels])
+    assert len({s.casefold() for s in stems.values()}) == len(rels)
+    assert all(len(s) <= MAX_STEM for s in stems.values())
+    assert (stems["dinas.xls"], stems["dinas.xlsx"], stems["ok.xlsx"], stems["b/ok.ods"]) == (
+        "dinas_xls",
+        "dinas_xlsx",
+        "ok",
+        "b__ok",
+    )
+    assert stems == report_stems([InputFile(Path(r), r) for r in rels])  # the same every run
+
+
+def test_two_inputs_of_one_stem_both_get_their_reports(folders):
+    """The run that failed with exit 2 after moving round 1 away: two inputs of one stem and type family."""
+    import shutil
+
+    from helpers import coaching_row
+
+    inp, out = folders
+    submission(
+        inp, "dinkes_2025.xlsx", opd="Dinkes", coaching=[coaching_row(D(2025, 3, 3), nip_penerima="123")]
+    )
+    shutil.copyfile(inp / "dinkes_2025.xlsx", inp / "dinkes_2025.xlsm")
+    rekap(inp, out)
+    reports = sorted(p.name for p in (out / "validasi").iterdir())
+    assert reports == [
+        "dinkes_2025_xlsm_ditandai.xlsx", "dinkes_2025_xlsm_validasi.xlsx", "dinkes_2025_xlsx_ditandai.xlsx",
+        "dinkes_2025_xlsx_validasi.xlsx", "ringkasan_validasi_2025.xlsx",
+    ]  # fmt: skip
