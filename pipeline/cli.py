@@ -9,7 +9,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from pipeline.instansi import EXAMPLE as INSTANSI_EXAMPLE
 from pipeline.profile_check import describe
@@ -18,6 +18,7 @@ from pipeline.reprint import reprint
 from pipeline.run import RunConfig, RunResult, default_jobs, run
 from pipeline.template import write_template
 from pipeline.terms import REPORT_ORDER, STATUS_KEYS
+from pipeline.textnorm import visible
 from pipeline.usage import NothingReadable, UsageError, check_year
 
 EXIT_OK, EXIT_STRICT, EXIT_USAGE, EXIT_NOTHING, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -100,17 +101,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _command(args)
     except UsageError as exc:
-        print(f"Kesalahan penggunaan: {exc.render(option_label(exc.option))}", file=sys.stderr)
+        say(f"Kesalahan penggunaan: {exc.render(option_label(exc.option))}", file=sys.stderr)
         return EXIT_USAGE
     except ProfileError as exc:
-        print(f"Kesalahan penggunaan: {exc}", file=sys.stderr)
+        say(f"Kesalahan penggunaan: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except NothingReadable as exc:
-        print(f"Tidak ada yang dapat dibaca: {exc}", file=sys.stderr)
+        say(f"Tidak ada yang dapat dibaca: {exc}", file=sys.stderr)
         return EXIT_NOTHING
     except Exception:  # the last resort: no traceback reaches the analyst, the details reach a file
         log = write_crash_log(getattr(args, "output", None))
-        print(
+        say(
             f"Terjadi kesalahan tak terduga pada program. Rinciannya ditulis ke '{log}'; kirim berkas itu ke "
             "pengelola aplikasi. Hasil sebelumnya di folder hasil tidak berubah.",
             file=sys.stderr,
@@ -120,27 +121,27 @@ def main(argv: list[str] | None = None) -> int:
 
 def _command(args: argparse.Namespace) -> int:
     if args.command == "profiles" and args.check is not None:
-        print(describe(load_profile(str(args.check))))
+        say(describe(load_profile(str(args.check))))
         return EXIT_OK
     if args.command == "profiles":
         for profile_id in available_profiles():
             profile = load_profile(profile_id)
             default = " (bawaan)" if profile_id == DEFAULT_PROFILE else ""
-            print(f"{profile_id}{default}: {profile.name}. Dasar: {profile.basis}")
+            say(f"{profile_id}{default}: {profile.name}. Dasar: {profile.basis}")
         return EXIT_OK
     if args.command == "template":
         write_template(args.output, load_profile(args.profile))
         example = args.output.with_name("instansi_contoh.toml")
         example.write_text(INSTANSI_EXAMPLE, encoding="utf-8")
-        print(f"Template ditulis: {args.output}\nContoh pengaturan instansi: {example}")
+        say(f"Template ditulis: {args.output}\nContoh pengaturan instansi: {example}")
         return EXIT_OK
     if args.command == "dokumen":
         written = reprint(args.output, check_year(args.year), args.input, args.instansi, dt.date.today())
-        print(
+        say(
             f"Dokumen ditulis: {len(written.files)} berkas PDF di {args.output} ({written.pages} sertifikat)."
         )
         for warning in written.warnings:
-            print(f"Peringatan: {warning}")
+            say(f"Peringatan: {warning}")
         return EXIT_OK
     config = RunConfig(
         input=args.input,
@@ -154,9 +155,9 @@ def _command(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty(),
     )
     result = run(config)
-    print(summary(result, config))
+    say(summary(result, config))
     for warning in result.warnings:
-        print(f"Peringatan: {warning}")
+        say(f"Peringatan: {warning}")
     return EXIT_STRICT if args.strict and result.kesalahan else EXIT_OK
 
 
@@ -206,3 +207,8 @@ def summary(result: RunResult, config: RunConfig) -> str:
     line = "+" + "-" * (width + 2) + "+" + "-" * (value_width + 2) + "+"
     body = [f"| {label.ljust(width)} | {value.ljust(value_width)} |" for label, value in rows]
     return "\n".join([line, *body, line])
+
+
+def say(*parts: object, file: TextIO | None = None) -> None:
+    """print, with control characters shown and not obeyed: a file name or cell may hold an ANSI escape."""
+    print(*(visible(str(p)) for p in parts), file=file)

@@ -26,6 +26,7 @@ from pipeline.excel import zip_member
 from pipeline.findings import KESALAHAN, PERINGATAN
 from pipeline.read import csv_rows, csv_sheet_name
 from pipeline.report import CELL, COLUMN
+from pipeline.textnorm import visible
 from pipeline.write import FIXED_CREATED, atomic_path
 from pipeline.xlsxpatch import AUTHOR, FILL_RGB, ZIP_TIME, Mark, PatchUnsupported, anchor_marks, mark_xlsx
 
@@ -78,7 +79,7 @@ def cell_marks(report: pd.DataFrame, header_rows: dict[str, int]) -> list[Mark]:
             [cells, header.assign(r=header["Sheet"].map(header_rows), col="A")], ignore_index=True
         )
     cells = cells.assign(
-        note=cells["Pesan"].astype(str) + "\nSaran: " + cells["Saran Perbaikan"].astype(str),
+        note=(cells["Pesan"].astype(str) + "\nSaran: " + cells["Saran Perbaikan"].astype(str)).map(visible),
         bad=cells["Tingkat"].eq(KESALAHAN),
     )
     notes: dict[tuple[str, int, str], list[str]] = {}

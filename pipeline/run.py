@@ -23,6 +23,7 @@ from pipeline.discover import InputFile, discover
 from pipeline.documents import Letter, certificate_pieces, kartu_pieces
 from pipeline.findings import KESALAHAN, REJECTING_CODES, concat_findings, file_finding
 from pipeline.instansi import Instansi, InstansiError, find_settings, load_instansi, settings_warnings
+from pipeline.lock import holding
 from pipeline.manifest import build_manifest, input_entries, manifest_path, write_manifest
 from pipeline.normalise import Batch, collect
 from pipeline.outputs import (
@@ -129,8 +130,16 @@ def normalised(workbooks: list[WorkbookData], profile: Profile, listed: tuple[st
 
 
 def run(config: RunConfig, clock: Callable[[], float] | None = None) -> RunResult:
-    timer = StageTimer(clock, config.progress)
+    """The whole batch, holding the output folder (pipeline.lock) from before anything is read to the last
+    file moved into place: a second run into the same folder stops, it does not mix its files in."""
     profile = check_usage(config)
+    with holding(config.output) as told:
+        result = _run(config, profile, clock)
+    return replace(result, warnings=[*told, *result.warnings])
+
+
+def _run(config: RunConfig, profile: Profile, clock: Callable[[], float] | None) -> RunResult:
+    timer = StageTimer(clock, config.progress)
     instansi = load_instansi_for(config)
     with timer("discover"):
         files = discover(config.input, exclude=config.output)

@@ -67,3 +67,12 @@ def clean_text(series: pd.Series) -> pd.Series:
         )
     text = text.str.replace(r"\s+", " ", regex=True).str.strip()
     return text.mask(text == "")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # tab and line feed are text
+
+
+def visible(text: str) -> str:
+    """Control characters (the ESC of an ANSI sequence, NUL, a carriage return) written as \\x1b: shown
+    where text lands (a terminal, a comment's XML), never obeyed or refused."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)

@@ -128,3 +128,80 @@ def test_two_inputs_of_one_stem_both_get_their_reports(folders):
         "dinkes_2025_xlsm_ditandai.xlsx", "dinkes_2025_xlsm_validasi.xlsx", "dinkes_2025_xlsx_ditandai.xlsx",
         "dinkes_2025_xlsx_validasi.xlsx", "ringkasan_validasi_2025.xlsx",
     ]  # fmt: skip
+
+
+def _lock(out, pid, host=None):
+    import json
+    import socket
+
+    out.mkdir(parents=True, exist_ok=True)
+    holder = {"pid": pid, "host": host or socket.gethostname(), "mulai": "2026-12-06T08:00:00"}
+    (out / ".rekap-jp.lock").write_text(json.dumps(holder), encoding="utf-8")
+
+
+def test_a_second_run_into_a_held_output_folder_stops_and_says_who_holds_it(folders, capsys):
+    """Issue 25: two runs at once into one output folder: the second exits 2 and names the first."""
+    import os
+    import socket
+
+    from helpers import coaching_row
+
+    from pipeline.cli import main
+
+    inp, out = folders
+    submission(inp, "dinkes.xlsx", opd="Dinkes", coaching=[coaching_row(D(2025, 3, 3))])
+    _lock(out, os.getppid())  # a live process on this machine holds it
+    assert main(["rekap", "--input", str(inp), "--output", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"sedang dipakai run lain (pid {os.getppid()} di {socket.gethostname()}, mulai 2026-12-06T08:00:00). "
+        "Tunggu run itu selesai, lalu jalankan ulang."
+    ) in err
+    assert not (out / "rekap_2025.xlsx").exists()
+    assert (out / ".rekap-jp.lock").exists()  # still the holder's
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over_and_said(folders):
+    import subprocess
+    import sys
+
+    from helpers import coaching_row
+
+    inp, out = folders
+    submission(inp, "dinkes.xlsx", opd="Dinkes", coaching=[coaching_row(D(2025, 3, 3))])
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    _lock(out, int(gone.stdout))  # that process has ended
+    result = rekap(inp, out)
+    assert result.warnings[0].startswith(
+        f"kunci folder hasil dari run yang tidak selesai (pid {int(gone.stdout)} di "
+    )
+    assert (out / "rekap_2025.xlsx").exists() and not (out / ".rekap-jp.lock").exists()
+    rekap(inp, out)  # and a run after it finds the folder free
+    assert not (out / ".rekap-jp.lock").exists()
+
+
+def test_control_characters_are_shown_not_obeyed():
+    from pipeline.textnorm import visible
+
+    assert visible("dinas\x1b[2J.xlsx") == "dinas\\x1b[2J.xlsx"
+    assert visible("a\tb\nc\rd\x00") == "a\tb\nc\\x0dd\\x00"
+
+
+def test_an_escape_in_a_cell_and_a_file_name_reaches_neither_xml_nor_terminal(folders, capsys):
+    import openpyxl
+    from helpers import coaching_row
+
+    from pipeline.cli import main
+
+    inp, out = folders
+    rows = [coaching_row(D(2025, 3, 3), nip_penerima="1985\x1b[31m")]
+    submission(inp, "dinas\x1b[2J.xlsx", opd="Dinkes", coaching=rows)
+    (inp / "surat\x1b[2J.pdf").write_bytes(b"%PDF-1.4")  # listed as skipped on the terminal
+    assert main(["rekap", "--input", str(inp), "--output", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "\x1b" not in printed.out + printed.err and "surat\\x1b[2J.pdf" in printed.out
+    marked = next((out / "validasi").glob("*_ditandai.xlsx"))
+    comment = openpyxl.load_workbook(marked)["Coaching"]["C2"].comment.text  # the XML is well formed
+    assert comment.startswith("NIP '1985\\x1b[31m' pada kolom NIP Coachee bukan 18 digit")
