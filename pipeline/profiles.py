@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -146,14 +147,20 @@ def parse_profile(raw: bytes, source: str = "<profile>") -> Profile:
             raise ProfileError(f"{source}: kegiatan '{required}' harus punya max_per_month.")
     ip = data["ip_asn"]
     _check_keys(ip, _IP_KEYS, f"{source} [ip_asn]")
-    indicator = {str(k): float(v) for k, v in ip.get("indicator_20jp", {}).items()}
+    indicator = {
+        str(k): _number(v, k, f"{source} ip_asn.indicator_20jp")
+        for k, v in ip.get("indicator_20jp", {}).items()
+    }
     missing = [j for j in JENIS_JABATAN if j not in indicator]
     if missing:
         raise ProfileError(f"{source}: ip_asn.indicator_20jp tidak punya nilai untuk {', '.join(missing)}.")
     _check_non_negative(indicator, f"{source} ip_asn.indicator_20jp")
-    target = float(data["yearly_target_jp"])
+    target = _number(data["yearly_target_jp"], "yearly_target_jp", source)
     if target <= 0:
         raise ProfileError(f"{source}: yearly_target_jp harus lebih dari 0.")
+    deadline = data.get("report_deadline_months")
+    if deadline is not None and (_number(deadline, "report_deadline_months", source) != int(deadline)):
+        raise ProfileError(f"{source}: 'report_deadline_months' harus bilangan bulat ({deadline}).")
     return Profile(
         id=data["id"],
         name=data["name"],
@@ -225,7 +232,15 @@ def _check_keys(data: dict[str, Any], allowed: set[str], where: str) -> None:
 
 def _check_non_negative(numbers: dict[str, Any], where: str) -> None:
     for name, value in numbers.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ProfileError(f"{where}: '{name}' harus berupa angka.")
-        if value < 0:
-            raise ProfileError(f"{where}: '{name}' tidak boleh negatif ({value}).")
+        _number(value, name, where)
+
+
+def _number(value: object, name: str, where: str) -> float:
+    """A profile's number: an int or float of TOML, finite and not negative (nan, inf and text refused)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ProfileError(f"{where}: '{name}' harus berupa angka.")
+    if not math.isfinite(value):
+        raise ProfileError(f"{where}: '{name}' harus berupa angka biasa, bukan {value}.")
+    if value < 0:
+        raise ProfileError(f"{where}: '{name}' tidak boleh negatif ({value}).")
+    return float(value)

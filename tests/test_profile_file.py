@@ -103,6 +103,23 @@ def test_late_report_names_the_shipped_profiles_month(folders):
         (('unit = "hari"', 'unit = "jam"'),
          "profil_kabupaten_contoh.toml [activities.seminar]: unit 'jam' tidak dikenal "
          "(hari, kegiatan, program, semester, sesi)."),
+        # issue 25: every number finite and a number, the key named, exit 2 (nan gave every session 0 JP)
+        (("jp_national = 3", "jp_national = nan"),
+         "profil_kabupaten_contoh.toml [activities.coaching]: 'jp_national' harus berupa angka biasa, bukan nan."),
+        (("jp_national = 3", "jp_national = inf"),
+         "profil_kabupaten_contoh.toml [activities.coaching]: 'jp_national' harus berupa angka biasa, bukan inf."),
+        (("jp_national = 3", 'jp_national = "3"'),
+         "profil_kabupaten_contoh.toml [activities.coaching]: 'jp_national' harus berupa angka."),
+        (("yearly_target_jp = 20", 'yearly_target_jp = "20"'),
+         "profil_kabupaten_contoh.toml: 'yearly_target_jp' harus berupa angka."),
+        (("yearly_target_jp = 20", "yearly_target_jp = nan"),
+         "profil_kabupaten_contoh.toml: 'yearly_target_jp' harus berupa angka biasa, bukan nan."),
+        (("JPT = 15", 'JPT = "lima belas"'),
+         "profil_kabupaten_contoh.toml ip_asn.indicator_20jp: 'JPT' harus berupa angka."),
+        (("report_deadline_months = 2", 'report_deadline_months = "satu"'),
+         "profil_kabupaten_contoh.toml: 'report_deadline_months' harus berupa angka."),
+        (("report_deadline_months = 2", "report_deadline_months = 1.5"),
+         "profil_kabupaten_contoh.toml: 'report_deadline_months' harus bilangan bulat (1.5)."),
     ],
 )  # fmt: skip
 def test_a_broken_profile_file_is_one_indonesian_sentence(tmp_path, capsys, edit, message):
