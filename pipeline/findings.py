@@ -46,10 +46,11 @@ _RULES = [
     ),
     Rule(
         "FILE_UNSUPPORTED",
-        "Bukan berkas lembar kerja",
+        "Format berkas tidak dibaca",
         PERINGATAN,
-        "Berkas bukan lembar kerja ({detail}) dan dilewati.",
-        "Kirim data dalam format .xlsx sesuai template; pindai/dokumen pendukung tidak dibaca.",
+        "Berkas ini ({detail}) dilewati: formatnya tidak dibaca program ini (.xlsx, .xlsm, .xls, .ods, .csv).",
+        "Kirim data dalam format .xlsx sesuai template (di Excel: File > Save As > Excel Workbook); "
+        "pindaian/dokumen pendukung tidak dibaca.",
         False,
     ),
     Rule(

@@ -62,7 +62,8 @@ def own_outputs(output: Path, year: int, manifest: dict[str, Any] | None) -> lis
     """The files of the year's run in `output`: those its manifest lists, else (no manifest, or one that
     cannot be read) the year's workbooks and everything under validasi/ and kirim_opd/."""
     manifest_file = manifest_path(output, year)
-    listed = [o.get("path") for o in manifest.get("outputs", [])] if manifest else []
+    outputs = manifest.get("outputs") if manifest else None  # a manifest edited by hand may hold anything
+    listed = [o.get("path") for o in outputs if isinstance(o, dict)] if isinstance(outputs, list) else []
     names = [p for p in listed if isinstance(p, str)]
     if names:
         found = [output / n for n in names if _inside(output, output / n) and (output / n).is_file()]
@@ -91,14 +92,21 @@ def find_previous(output: Path, year: int) -> PreviousRun | None:
     manifest = manifest or {}
     headline = {
         "met": None if people is None else int(people["Status 20 JP"].ne(BELUM).sum()),
-        "counted": manifest.get("counted"),
-        "kesalahan": manifest.get("findings", {}).get("kesalahan"),
+        "counted": _count(manifest.get("counted")),
+        "kesalahan": _count(findings.get("kesalahan"))
+        if isinstance(findings := manifest.get("findings"), dict)
+        else None,
     }
     rekap = output / f"rekap_{year}.xlsx"
     kinds = read_kinds(output / f"ip_asn_{year}.xlsx")
     return PreviousRun(
         rekap, stamp, free_folder(output / HISTORY_FOLDER, stamp), files, people, headline, kinds
     )
+
+
+def _count(value: object) -> int | None:
+    """A count an earlier manifest gives, if it is one."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def asn_kinds(indikator: pd.DataFrame) -> pd.Series:

@@ -155,9 +155,10 @@ def cell_text(raw: pd.Series) -> pd.Series:
 
 @per_unique
 def parse_nip(raw: pd.Series) -> pd.DataFrame:
-    """NIP columns: `nip` (18 digits or <NA>), `text`, `digits`, `numeric` (stored as a number)."""
-    numeric = is_number(raw)
+    """NIP columns: `nip` (18 digits or <NA>), `text`, `digits`, `numeric` (stored as a number, or text
+    Excel wrote for one: "1.98001E+17" in a CSV keeps only the first digits)."""
     text = cell_text(raw)
+    numeric = is_number(raw) | text.str.fullmatch(r"\d[.,]\d+\s*[eE]\+?\d+").fillna(False).astype(bool)
     digits = text.where(~numeric).str.replace(r"[\s.\-'’`‘_]", "", regex=True)
     valid = digits.str.fullmatch(r"[0-9]{18}").fillna(False).astype(bool)
     return pd.DataFrame(

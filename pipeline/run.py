@@ -226,8 +226,16 @@ def load_instansi_for(config: RunConfig) -> Instansi:
         raise UsageError(str(exc), "--instansi") from exc
 
 
+# Spreadsheets of formats the readers do not take: named, so no one reads "not a spreadsheet" for them.
+_OTHER_SHEETS = {
+    ".xlsb": ".xlsb, lembar kerja Excel Biner",
+    ".numbers": ".numbers, lembar kerja Apple Numbers",
+}
+
+
 def _suffix(f: InputFile) -> str:
-    return f.path.suffix.lower() or "tanpa ekstensi"
+    suffix = f.path.suffix.lower()
+    return _OTHER_SHEETS.get(suffix, suffix or "tanpa ekstensi")
 
 
 def read_inputs(files: list[InputFile], config: RunConfig) -> list[WorkbookData]:

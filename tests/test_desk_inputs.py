@@ -205,3 +205,48 @@ def test_an_escape_in_a_cell_and_a_file_name_reaches_neither_xml_nor_terminal(fo
     marked = next((out / "validasi").glob("*_ditandai.xlsx"))
     comment = openpyxl.load_workbook(marked)["Coaching"]["C2"].comment.text  # the XML is well formed
     assert comment.startswith("NIP '1985\\x1b[31m' pada kolom NIP Coachee bukan 18 digit")
+
+
+@pytest.mark.parametrize(
+    "edited",
+    ['{"outputs": 5, "findings": "banyak", "counted": "x"}', '{"outputs": ["rekap_2025.xlsx", 7]}', "[1, 2]"],
+)
+def test_an_earlier_manifest_edited_by_hand_never_stops_a_run(folders, edited):
+    """Issue 25: valid JSON of the wrong shape gave exit 4 on every later run; the earlier run is still
+    recognised by its workbooks and moved to riwayat/ whole."""
+    from helpers import coaching_row
+
+    from pipeline.cli import main
+
+    inp, out = folders
+    submission(inp, "dinkes.xlsx", opd="Dinkes", coaching=[coaching_row(D(2025, 3, 3))])
+    rekap(inp, out)
+    (out / "manifest_2025.json").write_text(edited, encoding="utf-8")
+    assert main(["rekap", "--input", str(inp), "--output", str(out)]) == 0
+    kept = next((out / "riwayat").iterdir())
+    assert {"rekap_2025.xlsx", "manifest_2025.json"} <= {p.name for p in kept.iterdir()}
+
+
+@pytest.mark.parametrize("typed", ["1.98001E+17", "1,98503E+17", "1.98503122010012e17"])
+def test_a_nip_excel_saved_as_a_power_of_ten_is_a_number_not_eight_digits(typed):
+    from pipeline.normalise import parse_nip
+
+    read = parse_nip(pd.Series([typed, "198503122010012004"], dtype=object))
+    assert read["numeric"].tolist() == [True, False]
+    assert pd.isna(read["nip"].iloc[0]) and read["nip"].iloc[1] == "198503122010012004"
+
+
+def test_a_binary_workbook_is_named_as_one_and_skipped(folders):
+    from helpers import coaching_row
+
+    inp, out = folders
+    submission(inp, "dinkes.xlsx", opd="Dinkes", coaching=[coaching_row(D(2025, 3, 3))])
+    (inp / "bappeda.xlsb").write_bytes(b"\x00" * 64)
+    (inp / "surat.pdf").write_bytes(b"%PDF-1.4")
+    report = rekap(inp, out).report
+    skipped = report[report["Kode"].eq("FILE_UNSUPPORTED")]
+    assert skipped["Pesan"].tolist() == [
+        "Berkas ini (.xlsb, lembar kerja Excel Biner) dilewati: formatnya tidak dibaca program ini (.xlsx, .xlsm, "
+        ".xls, .ods, .csv).",
+        "Berkas ini (.pdf) dilewati: formatnya tidak dibaca program ini (.xlsx, .xlsm, .xls, .ods, .csv).",
+    ]
