@@ -112,6 +112,12 @@ def _check_zip(members: list[zipfile.ZipInfo], compressed_size: int) -> None:
         raise UnreadableFile("FILE_UNREADABLE", "ukuran isi arsip melebihi batas 2 GiB")
     if total > 50 * 1024**2 and total / max(compressed_size, 1) > MAX_COMPRESSION_RATIO:
         raise UnreadableFile("FILE_UNREADABLE", "rasio kompresi tidak wajar (kemungkinan zip bomb)")
+    # each part too: random bytes padded beside one bomb keep the archive's own ratio low
+    if any(m.file_size > 50 * 1024**2 and m.file_size / max(m.compress_size, 1) > MAX_COMPRESSION_RATIO
+           for m in members):  # fmt: skip
+        raise UnreadableFile(
+            "FILE_UNREADABLE", "rasio kompresi satu bagian arsip tidak wajar (kemungkinan zip bomb)"
+        )
 
 
 def _check_dimension(start: bytes) -> None:

@@ -250,3 +250,29 @@ def test_a_binary_workbook_is_named_as_one_and_skipped(folders):
         ".xls, .ods, .csv).",
         "Berkas ini (.pdf) dilewati: formatnya tidak dibaca program ini (.xlsx, .xlsm, .xls, .ods, .csv).",
     ]
+
+
+def test_a_bomb_padded_with_random_bytes_is_refused_by_its_own_ratio(folders):
+    """Issue 25: one part inflating 1,000:1 beside random bytes that keep the archive's ratio under 200:1."""
+    import os
+    import zipfile
+
+    from helpers import coaching_row
+
+    inp, out = folders
+    submission(inp, "dinkes.xlsx", opd="Dinkes", coaching=[coaching_row(D(2025, 3, 3))])
+    bomb = inp / "bappeda.xlsx"
+    with (
+        zipfile.ZipFile(inp / "dinkes.xlsx") as good,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as bad,
+    ):
+        for info in good.infolist():
+            bad.writestr(info, good.read(info))
+        bad.writestr("xl/media/padding.bin", os.urandom(1024**2), compress_type=zipfile.ZIP_STORED)
+        bad.writestr("xl/worksheets/sheet99.xml", b"<x>" + b" " * (60 * 1024**2) + b"</x>")
+    with zipfile.ZipFile(bomb) as archive:  # the archive as a whole stays under 200:1
+        assert sum(i.file_size for i in archive.infolist()) / bomb.stat().st_size < 200
+    report = rekap(inp, out).report
+    assert report.loc[report["File"].eq("bappeda.xlsx"), "Pesan"].tolist() == [
+        "Berkas tidak dapat dibaca: rasio kompresi satu bagian arsip tidak wajar (kemungkinan zip bomb)."
+    ]
