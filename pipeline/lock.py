@@ -16,6 +16,7 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline.manifest import read_json_object
 from pipeline.usage import UsageError
 
 LOCK_NAME = ".rekap-jp.lock"  # hidden: never read as a submission, never archived
@@ -37,7 +38,7 @@ def holding(folder: Path) -> Iterator[list[str]]:
     }
     told = []
     while not _create(path, me):
-        holder = _read(path)
+        holder = read_json_object(path)  # None: unreadable, taken as stale
         if holder is not None and _alive(holder):
             raise FolderInUse(
                 f"Folder hasil ({{option}}) '{folder}' sedang dipakai run lain (pid {holder.get('pid')} di "
@@ -53,7 +54,7 @@ def holding(folder: Path) -> Iterator[list[str]]:
     try:
         yield told
     finally:
-        if _read(path) == me:
+        if read_json_object(path) == me:
             path.unlink(missing_ok=True)
 
 
@@ -65,15 +66,6 @@ def _create(path: Path, me: dict[str, object]) -> bool:
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         json.dump(me, out)
     return True
-
-
-def _read(path: Path) -> dict[str, object] | None:
-    """The holder written in the lock; None when it cannot be read (then it is taken as stale)."""
-    try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return found if isinstance(found, dict) else None
 
 
 def _alive(holder: dict[str, object]) -> bool:

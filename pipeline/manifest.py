@@ -105,6 +105,12 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
 
 def read_manifest(path: Path) -> dict[str, Any] | None:
     """An earlier run's manifest, or None when it is missing or not ours to read."""
+    return read_json_object(path)
+
+
+def read_json_object(path: Path) -> dict[str, Any] | None:
+    """A JSON file holding one object (a manifest, the output folder's lock), or None when it cannot be read
+    or holds something else."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
