@@ -40,6 +40,8 @@ def discover(folder: Path, exclude: Path | None = None) -> list[InputFile]:
     (instansi.toml at the top) are left out silently."""
     found = []
     excluded = exclude.resolve() if exclude else None
+    if excluded is not None and (excluded == folder.resolve() or excluded in folder.resolve().parents):
+        excluded = None  # INPUT is OUTPUT or inside it: own outputs are told apart by name and mark alone
     for path in folder.rglob("*"):
         rel = path.relative_to(folder)
         if any(part.startswith((".", "~$")) for part in rel.parts):

@@ -134,7 +134,12 @@ def _check_dimension(start: bytes) -> None:
 
 
 def read_workbook(path: Path, rel: str) -> WorkbookData:
-    data = WorkbookData(path=path, rel=rel, sha256=sha256_of(path), mtime=path.stat().st_mtime)
+    try:
+        data = WorkbookData(path=path, rel=rel, sha256=sha256_of(path), mtime=path.stat().st_mtime)
+    except OSError:  # moved or deleted since the folder was listed
+        data = WorkbookData(path=path, rel=rel, sha256="", readable=False)
+        data.findings = [file_finding(rel, "FILE_UNREADABLE", "berkas hilang atau dipindah sebelum dibaca")]
+        return data
     try:
         if path.suffix.lower() == ".csv":
             _read_csv(path, data)

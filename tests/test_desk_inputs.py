@@ -276,3 +276,30 @@ def test_a_bomb_padded_with_random_bytes_is_refused_by_its_own_ratio(folders):
     assert report.loc[report["File"].eq("bappeda.xlsx"), "Pesan"].tolist() == [
         "Berkas tidak dapat dibaca: rasio kompresi satu bagian arsip tidak wajar (kemungkinan zip bomb)."
     ]
+
+
+def test_a_file_gone_between_listing_and_reading_is_one_finding(tmp_path):
+    from pipeline.read import read_workbook
+
+    data = read_workbook(tmp_path / "hilang.xlsx", "hilang.xlsx")
+    assert not data.readable
+    assert [(f["code"], f["detail"]) for f in data.findings] == [
+        ("FILE_UNREADABLE", "berkas hilang atau dipindah sebelum dibaca")
+    ]
+
+
+@pytest.mark.parametrize("layout", ["same", "input_inside_output"])
+def test_input_equal_to_or_inside_output_still_reads_the_submissions(tmp_path, layout):
+    """Issue 25: INPUT inside (or equal to) OUTPUT excluded every input (exit 3). The submissions are read;
+    the run's own outputs lying beside them are still never read."""
+    from helpers import coaching_row
+
+    out = tmp_path / "hasil"
+    inp = out if layout == "same" else out / "masuk"
+    inp.mkdir(parents=True)
+    submission(inp, "dinkes.xlsx", opd="Dinkes", coaching=[coaching_row(D(2025, 3, 3))])
+    first = rekap(inp, out)
+    second = rekap(inp, out)
+    assert first.reconciliation["counted"] == second.reconciliation["counted"] == 1
+    if layout == "same":  # the first run's outputs lie among the submissions: listed, never read
+        assert {"rekap_2025.xlsx", "manifest_2025.json"} <= set(second.skipped)
