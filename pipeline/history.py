@@ -192,15 +192,15 @@ def changes(
     ]  # fmt: skip
     moved = out["Selisih"].ne(0) | out["Status 20 JP Sebelumnya"].ne(out["Status 20 JP Sekarang"])
     moved |= merged["_merge"].ne("both") | moved_opd | moved_kind
-    out["Sebab Perubahan"] = [
-        "; ".join(
-            str(text.iloc[i]) if isinstance(text, pd.Series) else str(text)
-            for hit, text in facts
-            if hit.iloc[i]
-        )
-        for i in range(len(out))
+    kept = moved.to_numpy()  # the facts are said for the employees that moved only, not the whole roster
+    said = [
+        (hit.to_numpy()[kept], np.broadcast_to(np.asarray(text, dtype=object), len(hit))[kept])
+        for hit, text in facts
     ]
-    out = out[moved].sort_values(["Perangkat Daerah", "NIP"], kind="stable", ignore_index=True)
+    out = out[moved].assign(
+        **{"Sebab Perubahan": ["; ".join(str(t[i]) for h, t in said if h[i]) for i in range(int(kept.sum()))]}
+    )
+    out = out.sort_values(["Perangkat Daerah", "NIP"], kind="stable", ignore_index=True)
     return out[CHANGE_COLUMNS]
 
 
